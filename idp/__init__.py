@@ -1,0 +1,75 @@
+"""B2C Lab's identity provider: the application factory.
+
+``create_app`` builds the Flask app, binds the extensions, registers the blueprints, and (unless
+told not to) applies the database migrations and seeds the tenant.
+"""
+from __future__ import annotations
+
+import logging
+import os
+from pathlib import Path
+
+from flask import Flask
+
+from .config import load_settings
+from .extensions import csrf, db, migrate
+
+ROOT = Path(__file__).resolve().parent.parent
+log = logging.getLogger("idp")
+
+
+def create_app(test_config: dict | None = None) -> Flask:
+    instance_path = (test_config or {}).get("INSTANCE_PATH") or os.environ.get(
+        "IDP_INSTANCE_PATH") or str(ROOT / "instance")
+    app = Flask(__name__, instance_path=instance_path, instance_relative_config=True,
+                template_folder=str(ROOT / "templates"), static_folder=str(ROOT / "static"))
+    Path(instance_path).mkdir(parents=True, exist_ok=True)
+    app.config.from_pyfile("config.py", silent=True)
+    overrides = {k: v for k, v in app.config.items() if k.startswith("IDP_")}
+    overrides.update(test_config or {})
+    settings = load_settings(instance_path, overrides)
+    app.config.update(settings)
+    app.config.update(test_config or {})
+    app.config.update(
+        SQLALCHEMY_DATABASE_URI=settings["DATABASE_URL"],
+        SESSION_COOKIE_NAME="idp_session",
+        SESSION_COOKIE_SAMESITE="Lax",
+        SESSION_COOKIE_SECURE=settings["IDP_PUBLIC_URL"].startswith("https://"),
+        WTF_CSRF_TIME_LIMIT=None,  # the token lives as long as the session; a slow learner
+                                   # must not lose a half-filled form
+    )
+    _init_extensions(app)
+    _register_blueprints(app)
+    from .engine.strings import EN
+    from .security import install_security_headers
+    install_security_headers(app)
+    app.jinja_env.globals["strings"] = EN
+    app.json.sort_keys = False  # keep B2C's field order in discovery and token responses
+    from . import cli
+    cli.register(app)
+    if app.config["IDP_AUTO_MIGRATE"]:
+        from .seed import prepare_database
+        with app.app_context():
+            app.extensions["b2clab_seed"] = prepare_database()
+    return app
+
+
+def _init_extensions(app: Flask) -> None:
+    db.init_app(app)
+    migrate.init_app(app, db, directory=str(Path(__file__).parent / "migrations"))
+    csrf.init_app(app)
+    from .store.sqlite import configure_sqlite
+    configure_sqlite(app)
+
+
+def _register_blueprints(app: Flask) -> None:
+    from . import flows, home, mailbox, protocol, viewer
+
+    app.register_blueprint(home.bp)
+    app.register_blueprint(mailbox.bp)
+    app.register_blueprint(viewer.bp)
+    app.register_blueprint(flows.bp)
+    app.register_blueprint(protocol.bp)
+    # The token endpoint is called by apps, not browsers: client authentication protects it.
+    csrf.exempt(protocol.bp)
+    csrf.exempt(viewer.bp)

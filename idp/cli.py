@@ -1,0 +1,32 @@
+"""Command-line tools: ``flask --app app admin reset-password``."""
+from __future__ import annotations
+
+import secrets
+
+import click
+from flask import Flask
+from flask.cli import AppGroup
+
+from .extensions import db
+from .models import AdminAccount
+from .store.hashing import hash_password
+
+admin_cli = AppGroup("admin", help="Manage portal admin accounts.")
+
+
+@admin_cli.command("reset-password")
+@click.option("--username", default="admin", show_default=True)
+def reset_password(username: str) -> None:
+    """Give an admin account a new random password and print it once."""
+    account = db.session.execute(
+        db.select(AdminAccount).filter_by(username=username)).scalar_one_or_none()
+    if account is None:
+        raise click.ClickException(f"No admin account named {username!r}.")
+    password = secrets.token_urlsafe(12)
+    account.password_hash = hash_password(password)
+    db.session.commit()
+    click.echo(f"New password for {username}: {password}")
+
+
+def register(app: Flask) -> None:
+    app.cli.add_command(admin_cli)

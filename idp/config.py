@@ -1,0 +1,94 @@
+"""Every setting of the IdP in one place, with its default and what it is for.
+
+Settings come, in order of precedence, from the dict passed to ``create_app`` (tests), the
+environment, ``instance/config.py``, then :data:`DEFAULTS`.  ``get_setting`` refuses unknown
+names so a typo fails loudly instead of silently using a default (the habit of
+node-oidc-provider's ``defaults.js`` and Flask-Security's strict ``config_value``).
+"""
+from __future__ import annotations
+
+import os
+import secrets
+from pathlib import Path
+
+from flask import current_app
+
+#: name -> (default, one-line meaning).  Environment variables use the same names.
+DEFAULTS: dict[str, tuple[object, str]] = {
+    "HOST": ("127.0.0.1", "interface the server listens on"),
+    "PORT": (5000, "port the server listens on"),
+    "IDP_PUBLIC_URL": (None, "base URL browsers and apps use; default http://localhost:PORT"),
+    "DATABASE_URL": (None, "SQLAlchemy URL; default an SQLite file under instance/"),
+    "SECRET_KEY": (None, "signs session cookies; generated into instance/ on first run"),
+    "IDP_TENANT_NAME": ("contoso", "tenant name: the {name}.onmicrosoft.com domain"),
+    "IDP_BCRYPT_ROUNDS": (12, "bcrypt cost for directory and admin passwords (4 in tests)"),
+    "IDP_AUTO_MIGRATE": (True, "apply Alembic migrations and seed the tenant at start-up"),
+    "IDP_CODE_LIFETIME": (600, "authorization code lifetime in seconds (B2C: about 10 minutes)"),
+    "IDP_TRANSACTION_LIFETIME": (3600, "how long a user-flow run may stay open, in seconds"),
+    "IDP_VERIFICATION_CODE_LIFETIME": (300, "e-mail verification code lifetime in seconds"),
+    "IDP_SERVER_THREADS": (16, "worker threads of the built-in waitress server"),
+}
+
+_TRUE = {"1", "true", "yes", "on"}
+
+
+def _coerce(name: str, value: object) -> object:
+    default = DEFAULTS[name][0]
+    if isinstance(value, str):
+        if isinstance(default, bool):
+            return value.strip().lower() in _TRUE
+        if isinstance(default, int):
+            return int(value)
+    return value
+
+
+def load_settings(instance_path: str, overrides: dict | None = None) -> dict:
+    """Resolve every setting of :data:`DEFAULTS` into a plain dict.
+
+    :raise ValueError: when a setting has a value of the wrong shape (``PORT=abc``).
+    """
+    overrides = overrides or {}
+    settings: dict[str, object] = {}
+    for name, (default, _meaning) in DEFAULTS.items():
+        if name in overrides:
+            value = overrides[name]
+        elif name in os.environ:
+            value = os.environ[name]
+        else:
+            value = default
+        try:
+            settings[name] = _coerce(name, value)
+        except ValueError as exc:
+            raise ValueError(f"setting {name}={value!r} is not valid: {exc}") from None
+    if not settings["IDP_PUBLIC_URL"]:
+        settings["IDP_PUBLIC_URL"] = f"http://localhost:{settings['PORT']}"
+    settings["IDP_PUBLIC_URL"] = str(settings["IDP_PUBLIC_URL"]).rstrip("/")
+    if not settings["DATABASE_URL"]:
+        settings["DATABASE_URL"] = "sqlite:///" + str(Path(instance_path) / "b2clab.sqlite3")
+    if not settings["SECRET_KEY"]:
+        settings["SECRET_KEY"] = _instance_secret_key(instance_path)
+    return settings
+
+
+def _instance_secret_key(instance_path: str) -> str:
+    """Read ``instance/secret_key``, creating it with a random value on first run."""
+    path = Path(instance_path) / "secret_key"
+    if not path.exists():
+        path.parent.mkdir(parents=True, exist_ok=True)
+        # "x" mode: if two processes race on first start, one creates and both read it.
+        try:
+            with open(path, "x", encoding="ascii") as handle:
+                handle.write(secrets.token_urlsafe(48))
+        except FileExistsError:
+            pass
+    return path.read_text(encoding="ascii").strip()
+
+
+def get_setting(name: str) -> object:
+    """Return the current app's value of setting ``name``.
+
+    :raise KeyError: for a name that is not in :data:`DEFAULTS` (a typo, not a default).
+    """
+    if name not in DEFAULTS:
+        raise KeyError(f"unknown setting {name!r}")
+    return current_app.config[name]

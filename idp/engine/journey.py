@@ -1,0 +1,268 @@
+"""Journeys: ordered orchestration steps, each run by a technical profile, over a claims bag.
+
+This is the Identity Experience Framework's model in miniature (UserJourney, OrchestrationStep,
+Precondition, TechnicalProfile, ClaimsExchange).  User flows compile into it
+(:mod:`.user_flows`); custom policies will load into the same classes.  :func:`advance` runs a
+journey until it needs the user (a page), finishes (SendClaims) or stops (an error for the app).
+"""
+from __future__ import annotations
+
+import copy
+from dataclasses import asdict, dataclass, field
+from typing import Any, Mapping
+
+from .errors import B2CError
+
+#: claims that are never stored in the bag, the transaction or the trace.
+TRANSIENT_CLAIMS = frozenset({"password", "newPassword", "reenterPassword", "currentPassword"})
+
+
+@dataclass(frozen=True)
+class Precondition:
+    """Skip the step when the condition holds (IEF ``SkipThisOrchestrationStep``).
+
+    ``kind`` is ``ClaimsExist`` (values: the claim) or ``ClaimEquals`` (claim, value);
+    ``execute_action_if_true=False`` inverts it, as the IEF attribute does.
+    """
+
+    kind: str
+    values: tuple[str, ...]
+    execute_action_if_true: bool = True
+
+    def skip_reason(self, bag: Mapping[str, Any]) -> str | None:
+        claim = self.values[0]
+        if self.kind == "ClaimsExist":
+            holds = bag.get(claim) not in (None, "", [])
+            described = f"{claim} exists" if holds else f"{claim} does not exist"
+        elif self.kind == "ClaimEquals":
+            holds = str(bag.get(claim)) == self.values[1]
+            described = f"{claim} {'equals' if holds else 'does not equal'} '{self.values[1]}'"
+        else:
+            raise ValueError(f"unknown precondition {self.kind}")
+        return f"precondition {self.kind}: {described}" if holds == self.execute_action_if_true \
+            else None
+
+
+@dataclass(frozen=True)
+class ClaimRef:
+    """A claim a technical profile reads or writes, with its page settings when shown."""
+
+    claim: str
+    label: str = ""
+    input_type: str = "TextBox"
+    required: bool = True
+    requires_verification: bool = False
+    readonly: bool = False
+    partner_claim: str | None = None
+
+
+@dataclass(frozen=True)
+class TechnicalProfile:
+    """What runs a step: ``handler`` names the protocol (SelfAsserted, DirectoryRead...)."""
+
+    id: str
+    handler: str
+    display_name: str = ""
+    metadata: Mapping[str, Any] = field(default_factory=dict)
+    input_claims: tuple[ClaimRef, ...] = ()
+    output_claims: tuple[ClaimRef, ...] = ()
+    validation_profiles: tuple[str, ...] = ()
+    #: skip the step when the SSO session already covers it (IEF's session management).
+    sso_skippable: bool = False
+
+
+@dataclass(frozen=True)
+class OrchestrationStep:
+    """One step.  ``exchanges`` are (ClaimsExchange Id, technical profile id) pairs; the first
+    is used unless an earlier page selected another (ClaimsProviderSelection)."""
+
+    order: int
+    type: str                      # CombinedSignInAndSignUp | ClaimsExchange | SendClaims
+    exchanges: tuple[tuple[str, str], ...] = ()
+    preconditions: tuple[Precondition, ...] = ()
+    #: exchanges a page of this step may select for the next step ("Sign up now").
+    selections: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class RelyingParty:
+    """What the app receives: bag claim -> token claim, and the subject claim."""
+
+    output_claims: tuple[tuple[str, str], ...]
+    subject_claim: str = "objectId"
+
+
+@dataclass(frozen=True)
+class Journey:
+    id: str
+    steps: tuple[OrchestrationStep, ...]
+    profiles: Mapping[str, TechnicalProfile]
+    relying_party: RelyingParty
+
+
+@dataclass
+class RunState:
+    """Where a run is; persisted as JSON in the transaction between requests."""
+
+    step: int = 0
+    bag: dict[str, Any] = field(default_factory=dict)
+    selected: str | None = None
+    scratch: dict[str, Any] = field(default_factory=dict)
+    trace: list[dict[str, Any]] = field(default_factory=list)
+    sso: bool = False
+
+    def to_json(self) -> dict:
+        return asdict(self)
+
+    @classmethod
+    def from_json(cls, data: Mapping[str, Any]) -> "RunState":
+        # A deep copy: the caller's dict must not change under it (the ORM compares old and
+        # new values to decide what to write).
+        return cls(**copy.deepcopy(dict(data)))
+
+
+# --- what a handler returns, and what advance() returns -------------------------------------
+
+@dataclass
+class Continue:
+    """The step is done; merge ``claims`` into the bag."""
+
+    claims: dict[str, Any] = field(default_factory=dict)
+    note: str = ""
+
+
+@dataclass
+class Stay:
+    """Show the same page again (validation errors, a code was sent...)."""
+
+    view: dict[str, Any]
+
+
+@dataclass
+class Select:
+    """The page chose the exchange the next step will run (ClaimsProviderSelection)."""
+
+    exchange: str
+
+
+@dataclass
+class ShowPage:
+    step: OrchestrationStep
+    profile: TechnicalProfile
+    view: dict[str, Any]
+
+
+@dataclass
+class Completed:
+    """SendClaims was reached: the bag is ready for the token issuer."""
+
+    bag: dict[str, Any]
+
+
+@dataclass
+class Halted:
+    """The run ends with an error returned to the app (cancel, forgot password...)."""
+
+    error: B2CError
+
+
+@dataclass
+class StepContext:
+    """What a handler may use: the run, the profile, the authorize request and the ports."""
+
+    journey: Journey
+    state: RunState
+    profile: TechnicalProfile
+    request: Mapping[str, Any]
+    ports: Any
+    now: float
+    events: list[dict[str, Any]]
+
+    def profile_by_id(self, profile_id: str) -> TechnicalProfile:
+        return self.journey.profiles[profile_id]
+
+    def event(self, activity: str, result: str = "success", **details: Any) -> None:
+        """Record an audit-worthy event; the caller writes it to the audit log."""
+        self.events.append({"activity": activity, "result": result, **details})
+
+
+def _public(bag: Mapping[str, Any]) -> dict[str, Any]:
+    return {k: v for k, v in bag.items() if k not in TRANSIENT_CLAIMS}
+
+
+def _trace(state: RunState, step: OrchestrationStep, status: str, now: float, *,
+           profile: str | None = None, reason: str = "", added: Mapping[str, Any] = ()) -> None:
+    state.trace.append({
+        "order": step.order, "type": step.type, "profile": profile, "status": status,
+        "reason": reason, "claims_added": sorted(added), "bag": _public(state.bag), "at": now,
+    })
+
+
+def _finish_step(state: RunState) -> None:
+    state.step += 1
+    state.scratch = {}
+
+
+def current_profile(journey: Journey, state: RunState) -> TechnicalProfile:
+    """The technical profile the current step runs (the selected exchange, or the first)."""
+    step = journey.steps[state.step]
+    by_exchange = dict(step.exchanges)
+    profile_id = by_exchange.get(state.selected or "", step.exchanges[0][1])
+    return journey.profiles[profile_id]
+
+
+def advance(journey: Journey, state: RunState, *, handlers: Mapping[str, Any],
+            request: Mapping[str, Any], ports: Any, now: float,
+            submission: Mapping[str, Any] | None = None,
+            events: list[dict[str, Any]] | None = None) -> ShowPage | Completed | Halted:
+    """Run ``journey`` from ``state`` until it needs a page, completes or halts.
+
+    ``submission`` is the form posted on the current step's page, if any; it is consumed by
+    that step only.  ``state`` is updated in place (the caller persists it).
+    """
+    events = events if events is not None else []
+    while state.step < len(journey.steps):
+        step = journey.steps[state.step]
+        reason = next(filter(None, (p.skip_reason(state.bag) for p in step.preconditions)), None)
+        if reason:
+            _trace(state, step, "skipped", now, reason=reason)
+            _finish_step(state)
+            continue
+        if step.type == "SendClaims":
+            _trace(state, step, "ran", now, profile=step.exchanges[0][1] if step.exchanges else None,
+                   reason="claims sent to the token issuer")
+            state.step = len(journey.steps)
+            return Completed(_public(state.bag))
+        profile = current_profile(journey, state)
+        if profile.sso_skippable and state.sso:
+            _trace(state, step, "skipped", now, profile=profile.id,
+                   reason="satisfied by the single sign-on session")
+            _finish_step(state)
+            continue
+        handler = handlers[profile.handler]
+        ctx = StepContext(journey, state, profile, request, ports, now, events)
+        try:
+            if getattr(handler, "interactive", False):
+                if submission is None:
+                    return ShowPage(step, profile, handler.render(ctx))
+                result = handler.submit(ctx, submission)
+                submission = None
+            else:
+                result = handler.run(ctx)
+        except B2CError as error:
+            _trace(state, step, "halted", now, profile=profile.id, reason=error.description)
+            return Halted(error)
+        if isinstance(result, Stay):
+            return ShowPage(step, profile, result.view)
+        if isinstance(result, Select):
+            state.selected = result.exchange
+            _trace(state, step, "ran", now, profile=profile.id,
+                   reason=f"the user chose {result.exchange}")
+            _finish_step(state)
+            continue
+        added = _public(result.claims)
+        state.bag.update(added)
+        state.selected = None
+        _trace(state, step, "ran", now, profile=profile.id, reason=result.note, added=added)
+        _finish_step(state)
+    raise RuntimeError(f"journey {journey.id} has no SendClaims step")

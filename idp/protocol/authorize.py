@@ -1,0 +1,82 @@
+"""The authorization endpoint (OIDC Core §3.1.2): validate, then start the user flow's run.
+
+With a live SSO session the run skips the sign-in page (the session covers it); ``prompt=login``
+and an exceeded ``max_age`` make it ask again; ``prompt=none`` never shows a page.
+"""
+from __future__ import annotations
+
+import time
+
+from flask import current_app, request
+
+from ..engine.authorize import (check_redirect_uri, response_mode_for, validate_authorize_request)
+from ..engine.errors import B2CError
+from ..engine.journey import RunState
+from ..extensions import db
+from ..store import sessions, transactions
+from ..store.clients import client_info, find_app, resolve_api_scope
+from ..store.hashing import new_token
+from .context import resolve_policy
+from .errors import protocol_error_page
+from .issuance import set_cookie
+from .responses import error_to_app
+
+
+def _sso_session(req, props):
+    """The browser's session if this request may use it, else None."""
+    if "login" in req.prompt or props["sso_scope"] == "Suppressed":
+        return None
+    session = sessions.find_session(request.cookies.get(sessions.COOKIE))
+    if session is None:
+        return None
+    if req.max_age is not None and time.time() - session.auth_time > req.max_age:
+        return None
+    return session
+
+
+@protocol_error_page
+def authorize(tenant: str, policy: str | None = None):
+    ctx = resolve_policy(tenant, policy)
+    params = request.form if request.method == "POST" else request.args
+    client = client_info(find_app(params.get("client_id")))
+    redirect_uri = check_redirect_uri(params, client, ctx.tenant.domain)
+    try:
+        req = validate_authorize_request(params, client, redirect_uri, resolve_api_scope)
+    except B2CError as error:
+        mode = response_mode_for(params, None if "response_type" not in params
+                                 else frozenset(params["response_type"].split()))
+        return error_to_app(redirect_uri, mode, params.get("state"), error)
+    session = _sso_session(req, ctx.props)
+    if "none" in req.prompt and session is None:
+        return error_to_app(req.redirect_uri, req.response_mode, req.state,
+                            B2CError("AADB2C90077", "None", error="login_required"))
+    state = RunState(sso=session is not None)
+    if session is not None:
+        state.bag = {"objectId": session.user_object_id,
+                     "authenticationSource": "localAccountAuthentication"}
+    browser = request.cookies.get(transactions.COOKIE) or new_token()
+    tx = transactions.create_transaction(
+        policy=ctx.policy, client_id=req.client_id, request=req.to_json(),
+        flow_config=ctx.flow.config, state=state.to_json(), browser_cookie=browser,
+        lifetime=current_app.config["IDP_TRANSACTION_LIFETIME"])
+    if "none" in req.prompt:
+        return _silent(tx, ctx, req)
+    # Imported here: the flow runner sits above this package and imports from it.
+    from ..flows.runner import run
+    response = run(tx, ctx)
+    set_cookie(response, transactions.COOKIE, browser)
+    return response
+
+
+def _silent(tx, ctx, req):
+    """``prompt=none``: finish without a page, or tell the app interaction is required."""
+    from ..flows.runner import run
+
+    response = run(tx, ctx)
+    if tx.status != "active":
+        return response
+    tx.status = "failed"
+    db.session.commit()
+    return error_to_app(req.redirect_uri, req.response_mode, req.state, B2CError(
+        None, error="interaction_required",
+        message="The user flow needs the user, so prompt=none cannot be honoured."))

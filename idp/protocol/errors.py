@@ -1,0 +1,50 @@
+"""Turning engine errors into responses: an error page when the redirect URI is not proven
+(never a redirect: RFC 9700 §4.11), otherwise ``error=`` back to the app in its response mode;
+JSON for the token endpoint (RFC 6749 §5.2)."""
+from __future__ import annotations
+
+import functools
+import uuid
+
+from flask import jsonify, render_template
+
+from ..engine.errors import B2CError, UnsafeRedirectError
+from ..models._base import utcnow
+
+
+def correlation() -> dict[str, str]:
+    return {"correlation_id": str(uuid.uuid4()),
+            "timestamp": utcnow().strftime("%Y-%m-%d %H:%M:%SZ")}
+
+
+def error_page(error: B2CError, status: int | None = None):
+    """B2C's error page ("Sorry, but we're having trouble signing you in."), plus our line for
+    the learner and, for redirect URI errors, the registered and requested values side by side."""
+    details = getattr(error, "details", {})
+    return render_template("protocol/error.html", error=error, details=details,
+                           **correlation()), status or error.status
+
+
+def protocol_error_page(view):
+    """Show :class:`UnsafeRedirectError` raised by ``view`` as the error page."""
+    @functools.wraps(view)
+    def wrapper(*args, **kwargs):
+        try:
+            return view(*args, **kwargs)
+        except UnsafeRedirectError as error:
+            return error_page(error, 404 if error.code is None else 400)
+    return wrapper
+
+
+def token_error(error: B2CError):
+    """The token endpoint's error: ``{error, error_description}`` with B2C's trailing lines."""
+    info = correlation()
+    body = {"error": error.error,
+            "error_description": f"{error.description}\r\nCorrelation ID: "
+                                 f"{info['correlation_id']}\r\nTimestamp: {info['timestamp']}"}
+    response = jsonify(body)
+    response.status_code = error.status
+    if error.status == 401:
+        response.headers["WWW-Authenticate"] = 'Basic realm="token"'
+    response.headers["Cache-Control"] = "no-store"
+    return response

@@ -1,0 +1,79 @@
+"""The end of a run: the SSO session, then the code and tokens the response type asks for,
+sent to the app (OIDC Core §3.1.2.5, §3.2.2.5, §3.3.2.5)."""
+from __future__ import annotations
+
+import time
+
+from flask import current_app, request
+
+from ..engine.authorize import AuthorizeRequest
+from ..engine.journey import Journey
+from ..engine.tokens import build_access_token_claims, build_id_token_claims, output_claims
+from ..models import FlowTransaction
+from ..store import audit, keys, sessions
+from ..store.grants import create_code
+from .context import PolicyContext
+from .responses import to_app
+
+
+def _session(tx: FlowTransaction, ctx: PolicyContext, user: str, sso: bool, now: int):
+    """Continue the browser's SSO session, or start a new one (new id at every sign-in)."""
+    props = ctx.props
+    current = sessions.find_session(request.cookies.get(sessions.COOKIE))
+    if sso and current is not None and current.user_object_id == user:
+        sessions.touch_session(current, policy=ctx.policy, client_id=tx.client_id,
+                               lifetime_minutes=props["session_lifetime_minutes"],
+                               rolling=props["session_timeout"] == "Rolling")
+        return current.auth_time, None
+    sessions.end_session(current)
+    value, _row = sessions.start_session(user_object_id=user, auth_time=now, policy=ctx.policy,
+                                         client_id=tx.client_id,
+                                         lifetime_minutes=props["session_lifetime_minutes"])
+    return now, value
+
+
+def complete(tx: FlowTransaction, ctx: PolicyContext, journey: Journey, bag: dict, sso: bool):
+    """Issue what the request asked for and send it to the app; returns the response."""
+    req = AuthorizeRequest.from_json(tx.request)
+    props = ctx.props
+    now = int(time.time())
+    subject = bag[journey.relying_party.subject_claim]
+    auth_time, new_cookie = _session(tx, ctx, subject, sso, now)
+    claims = output_claims(bag, journey.relying_party.output_claims)
+    lifetime = props["token_lifetime_minutes"] * 60
+    common = dict(iss=ctx.issuer, subject=subject, policy=ctx.policy, claims=claims,
+                  nonce=req.nonce, auth_time=auth_time, now=now, lifetime=lifetime,
+                  policy_claim=props["user_flow_claim"])
+    params: dict = {}
+    details = dict(app_id=tx.client_id, user=subject, policy=ctx.policy, correlation_id=tx.id)
+    if "code" in req.response_type:
+        params["code"] = create_code(
+            lifetime=current_app.config["IDP_CODE_LIFETIME"], client_id=tx.client_id,
+            redirect_uri=req.redirect_uri, policy=ctx.policy, scope=req.scope, nonce=req.nonce,
+            code_challenge=req.code_challenge, code_challenge_method=req.code_challenge_method,
+            user_object_id=subject, claims=claims, auth_time=auth_time, transaction_id=tx.id)
+        audit.record("Issue an authorization code to the application", **details)
+    if "token" in req.response_type:
+        params["access_token"] = keys.sign(build_access_token_claims(
+            audience=req.resource, client_id=tx.client_id, scp=" ".join(req.scp) or None,
+            **common))
+        params.update(token_type="Bearer", expires_in=str(lifetime))
+        audit.record("Issue an access token to the application", **details)
+    if "id_token" in req.response_type:
+        params["id_token"] = keys.sign(build_id_token_claims(
+            client_id=tx.client_id, code=params.get("code"),
+            access_token=params.get("access_token"), **common))
+        audit.record("Issue an id_token to the application", **details)
+    params["state"] = req.state
+    tx.status, tx.user_object_id = "completed", subject
+    response = to_app(req.redirect_uri, req.response_mode, params)
+    if new_cookie:
+        set_cookie(response, sessions.COOKIE, new_cookie,
+                   max_age=props["session_lifetime_minutes"] * 60)
+    return response
+
+
+def set_cookie(response, name: str, value: str, max_age: int | None = None) -> None:
+    """IdP cookies: HttpOnly, SameSite=Lax, Secure whenever the public URL is https."""
+    response.set_cookie(name, value, max_age=max_age, httponly=True, samesite="Lax",
+                        secure=current_app.config["IDP_PUBLIC_URL"].startswith("https://"))

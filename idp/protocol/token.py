@@ -1,0 +1,160 @@
+"""The token endpoint (RFC 6749 §3.2, §4.1.3, §4.4, §6; OIDC Core §3.1.3), with B2C's response
+shape (b2c-reference §3.5): ``not_before``, ``expires_on``, ``resource``, ``profile_info``, and
+no ``access_token`` when only ``openid`` was asked for."""
+from __future__ import annotations
+
+import time
+
+from flask import jsonify, request
+
+from ..engine.errors import B2CError
+from ..engine.pkce import verify_code_verifier
+from ..engine.scopes import parse_scope
+from ..engine.tokens import build_access_token_claims, build_id_token_claims, profile_info
+from ..extensions import db
+from ..store import audit, keys
+from ..store.clients import authenticate_client, read_client_credentials, resolve_api_scope
+from ..store.grants import RefreshLifetimes, issue_refresh_token, redeem_code, spend_refresh_token
+from .context import PolicyContext, resolve_policy
+from .errors import protocol_error_page, token_error
+
+
+@protocol_error_page
+def token(tenant: str, policy: str | None = None):
+    ctx = resolve_policy(tenant, policy)
+    form = request.form
+    try:
+        grant_type = form.get("grant_type")
+        if not grant_type:
+            raise B2CError("AADB2C90083", "grant_type")
+        if grant_type not in GRANTS:
+            raise B2CError("AADB2C90086", grant_type, error="unsupported_grant_type")
+        app = authenticate_client(read_client_credentials(request.headers, form))
+        body = GRANTS[grant_type](ctx, app, form)
+    except B2CError as error:
+        db.session.rollback()
+        return token_error(error)
+    db.session.commit()
+    response = jsonify(body)
+    response.headers["Cache-Control"] = "no-store"
+    response.headers["Pragma"] = "no-cache"
+    return response
+
+
+def _lifetimes(ctx: PolicyContext) -> RefreshLifetimes:
+    props = ctx.props
+    window = (None if props["refresh_token_sliding_window"] == "No expiry"
+              else props["refresh_token_sliding_window_days"])
+    return RefreshLifetimes(props["refresh_token_lifetime_days"], window)
+
+
+def _same_policy(ctx: PolicyContext, issued_for: str) -> None:
+    if issued_for.lower() != ctx.policy.lower():
+        raise B2CError("AADB2C90088", ctx.policy, issued_for, error="invalid_grant")
+
+
+def _tokens(ctx: PolicyContext, app, *, scope: str, claims: dict, subject: str, auth_time: int,
+            nonce: str | None, refresh: str | None) -> dict:
+    """The token response body for a user grant (authorization code or refresh)."""
+    props = ctx.props
+    now = int(time.time())
+    lifetime = props["token_lifetime_minutes"] * 60
+    scopes = parse_scope(scope, app.client_id, resolve_api_scope)
+    common = dict(iss=ctx.issuer, subject=subject, policy=ctx.policy, claims=claims, nonce=nonce,
+                  auth_time=auth_time, now=now, lifetime=lifetime,
+                  policy_claim=props["user_flow_claim"])
+    body: dict = {}
+    details = dict(app_id=app.client_id, user=subject, policy=ctx.policy)
+    if scopes.wants_access_token:
+        body["access_token"] = keys.sign(build_access_token_claims(
+            audience=scopes.resource, client_id=app.client_id, scp=" ".join(scopes.scp) or None,
+            **common))
+        audit.record("Issue an access token to the application", **details)
+    if scopes.openid:
+        body["id_token"] = keys.sign(build_id_token_claims(client_id=app.client_id, **common))
+        audit.record("Issue an id_token to the application", **details)
+    body.update(token_type="Bearer", not_before=now)
+    if scopes.wants_access_token:
+        body.update(expires_in=lifetime, expires_on=now + lifetime, resource=scopes.resource)
+    if scopes.openid:
+        body.update(id_token_expires_in=lifetime,
+                    profile_info=profile_info(ctx.tenant.tenant_id, claims, subject))
+    body["scope"] = " ".join(scopes.requested)
+    if refresh:
+        body.update(refresh_token=refresh,
+                    refresh_token_expires_in=props["refresh_token_lifetime_days"] * 86400)
+    return body
+
+
+def authorization_code(ctx: PolicyContext, app, form) -> dict:
+    code = form.get("code")
+    if not code:
+        raise B2CError("AADB2C90083", "code")
+    grant = redeem_code(code)
+    if grant.client_id != app.client_id:
+        raise B2CError("AADB2C90011", app.client_id, grant.client_id, error="invalid_grant")
+    _same_policy(ctx, grant.policy)
+    if form.get("redirect_uri") != grant.redirect_uri:
+        raise B2CError(None, error="invalid_grant", message=(
+            "The redirect_uri does not match the one the authorization code was issued to."))
+    verify_code_verifier(form.get("code_verifier"), grant.code_challenge,
+                         grant.code_challenge_method)
+    # RFC 6749 §4.1.3 has no scope on this request: the authorize request's scope applies.
+    refresh = None
+    if "offline_access" in grant.scope.split():
+        refresh = issue_refresh_token(
+            lifetimes=_lifetimes(ctx), code_id=grant.id, client_id=app.client_id,
+            policy=grant.policy, scope=grant.scope, user_object_id=grant.user_object_id,
+            claims=grant.claims, auth_time=grant.auth_time)
+    return _tokens(ctx, app, scope=grant.scope, claims=grant.claims,
+                   subject=grant.user_object_id, auth_time=grant.auth_time, nonce=grant.nonce,
+                   refresh=refresh)
+
+
+def refresh_token(ctx: PolicyContext, app, form) -> dict:
+    """Rotate the refresh token.  Claims are not re-evaluated: the new tokens carry the claims
+    of the sign-in (B2C does the same; the app-roles lab teaches it)."""
+    value = form.get("refresh_token")
+    if not value:
+        raise B2CError("AADB2C90083", "refresh_token")
+    old = spend_refresh_token(value)
+    if old.client_id != app.client_id:
+        raise B2CError("AADB2C90011", app.client_id, old.client_id, error="invalid_grant")
+    _same_policy(ctx, old.policy)
+    lifetimes = _lifetimes(ctx)
+    refresh = issue_refresh_token(
+        lifetimes=lifetimes, family_id=old.family_id, code_id=old.code_id,
+        family_expires_at=old.family_expires_at if lifetimes.window_days else None,
+        client_id=app.client_id, policy=old.policy, scope=old.scope,
+        user_object_id=old.user_object_id, claims=old.claims, auth_time=old.auth_time)
+    audit.record("Exchange token", app_id=app.client_id, user=old.user_object_id,
+                 policy=old.policy)
+    return _tokens(ctx, app, scope=form.get("scope") or old.scope, claims=old.claims,
+                   subject=old.user_object_id, auth_time=old.auth_time, nonce=None,
+                   refresh=refresh)
+
+
+def client_credentials(ctx: PolicyContext, app, form) -> dict:
+    """App-only access token for ``{resource}/.default`` (RFC 6749 §4.4)."""
+    if not app.is_confidential:
+        raise B2CError(None, error="unauthorized_client", message=(
+            "Only confidential (Web) applications can use client credentials."))
+    scope = form.get("scope", "")
+    if not scope.endswith("/.default"):
+        raise B2CError("AADB2C90117", scope, error="invalid_scope", hint=(
+            "Client credentials ask for '{resource}/.default'."))
+    resource = scope[: -len("/.default")]
+    scopes = parse_scope(resource, app.client_id, resolve_api_scope)
+    now = int(time.time())
+    lifetime = ctx.props["token_lifetime_minutes"] * 60
+    token_value = keys.sign(build_access_token_claims(
+        iss=ctx.issuer, audience=scopes.resource, client_id=app.client_id,
+        subject=app.client_id, policy=ctx.policy, claims={}, scp=None, nonce=None,
+        auth_time=None, now=now, lifetime=lifetime, policy_claim=ctx.props["user_flow_claim"]))
+    audit.record("Validate Client Credentials", app_id=app.client_id, policy=ctx.policy)
+    return {"access_token": token_value, "token_type": "Bearer", "not_before": now,
+            "expires_in": lifetime, "expires_on": now + lifetime, "resource": scopes.resource}
+
+
+GRANTS = {"authorization_code": authorization_code, "refresh_token": refresh_token,
+          "client_credentials": client_credentials}

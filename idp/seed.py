@@ -1,0 +1,119 @@
+"""First-run set-up, idempotent: apply migrations, then make sure the seeded tenant exists.
+
+Seeds tenant ``contoso``, user flow ``B2C_1_susi``, app registrations ``rp-demo`` and
+``webapp1``, the ``b2c-extensions-app``, the signing key and an admin account whose random
+password is printed once.  The sample app's client secret is written to
+``instance/rp_demo_client.json`` (as a developer would copy it from the portal into the app's
+configuration).
+"""
+from __future__ import annotations
+
+import json
+import secrets
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from flask import current_app
+from flask_migrate import upgrade
+from sqlalchemy.exc import IntegrityError
+
+from .extensions import db
+from .models import AdminAccount, AppRegistration, ClientSecret, Tenant, UserFlow
+from .store.hashing import hash_password, token_digest
+from .store.keys import ensure_signing_key
+
+RP_DEMO = "rp-demo"
+SUSI_CONFIG = {
+    "type": "signUpOrSignIn",
+    "local_account_type": "email",
+    "user_attributes": [{"claim": "displayName", "order": 1}, {"claim": "givenName", "order": 2},
+                        {"claim": "surname", "order": 3}],
+    "application_claims": ["displayName", "emails", "givenName", "surname", "identityProvider",
+                           "newUser", "objectId"],
+    "properties": {},
+}
+
+
+@dataclass
+class SeedResult:
+    admin_password: str | None = None
+    notes: list[str] = field(default_factory=list)
+
+
+def prepare_database() -> SeedResult:
+    """Apply migrations and seed; safe to call on every start and from several processes."""
+    upgrade(directory=current_app.extensions["migrate"].directory)
+    result = SeedResult()
+    for step in (_tenant, _user_flow, _apps, _admin):
+        try:
+            step(result)
+            db.session.commit()
+        except IntegrityError:  # another process seeded the same row first
+            db.session.rollback()
+    ensure_signing_key()
+    _rp_demo_credentials(result)
+    db.session.commit()
+    return result
+
+
+def _tenant(result: SeedResult) -> None:
+    name = current_app.config["IDP_TENANT_NAME"]
+    tenant = db.session.execute(db.select(Tenant).filter_by(name=name)).scalar_one_or_none()
+    if tenant is None:
+        db.session.add(Tenant(name=name, domain=f"{name}.onmicrosoft.com",
+                              seeded_public_url=current_app.config["IDP_PUBLIC_URL"]))
+
+
+def _user_flow(result: SeedResult) -> None:
+    if db.session.execute(db.select(UserFlow).filter_by(name_key="b2c_1_susi")).first() is None:
+        db.session.add(UserFlow(name="B2C_1_susi", name_key="b2c_1_susi",
+                                flow_type="signUpOrSignIn", config=SUSI_CONFIG))
+
+
+def _seeded_apps(base: str) -> list[dict]:
+    return [
+        {"name": RP_DEMO, "platform": "web",
+         "redirect_uris": [f"{base}/rp/signin-oidc", f"{base}/rp/signout-callback-oidc"],
+         "front_channel_logout_url": f"{base}/rp/signout-oidc"},
+        {"name": "webapp1", "platform": "web", "redirect_uris": [f"{base}/jwt"],
+         "implicit_id_tokens": True},
+        {"name": "b2c-extensions-app. Do not modify. Used by AADB2C for storing user data.",
+         "platform": "web", "redirect_uris": []},
+    ]
+
+
+def _apps(result: SeedResult) -> None:
+    base = current_app.config["IDP_PUBLIC_URL"]
+    existing = {a.name: a for a in db.session.execute(db.select(AppRegistration)).scalars()}
+    for spec in _seeded_apps(base):
+        if spec["name"] not in existing:
+            db.session.add(AppRegistration(**spec))
+    tenant = db.session.execute(db.select(Tenant)).scalars().first()
+    old = tenant.seeded_public_url
+    if old and old != base:  # PORT or IDP_PUBLIC_URL changed: follow it in the seeded apps
+        for app in existing.values():
+            app.redirect_uris = [u.replace(old, base, 1) if u.startswith(old + "/") else u
+                                 for u in app.redirect_uris or []]
+            if app.front_channel_logout_url and app.front_channel_logout_url.startswith(old):
+                app.front_channel_logout_url = app.front_channel_logout_url.replace(old, base, 1)
+        result.notes.append(f"Public URL changed from {old} to {base}: redirect URIs updated.")
+    tenant.seeded_public_url = base
+
+
+def _admin(result: SeedResult) -> None:
+    if db.session.execute(db.select(AdminAccount)).first() is None:
+        password = secrets.token_urlsafe(12)
+        db.session.add(AdminAccount(username="admin", password_hash=hash_password(password)))
+        result.admin_password = password
+
+
+def _rp_demo_credentials(result: SeedResult) -> None:
+    """Give the sample app a client secret it knows: a new one whenever the file is missing."""
+    path = Path(current_app.instance_path) / "rp_demo_client.json"
+    app = db.session.execute(db.select(AppRegistration).filter_by(name=RP_DEMO)).scalar_one()
+    if path.exists() and json.loads(path.read_text()).get("client_id") == app.client_id:
+        return
+    secret = secrets.token_urlsafe(30)
+    app.secrets.append(ClientSecret(description="rp_demo (written to instance/)",
+                                    secret_hash=token_digest(secret), hint=secret[:3]))
+    path.write_text(json.dumps({"client_id": app.client_id, "client_secret": secret}, indent=2))

@@ -1,0 +1,92 @@
+"""App registrations as the protocol sees them, and client authentication (RFC 6749 §2.3.1)."""
+from __future__ import annotations
+
+import base64
+from dataclasses import dataclass
+from urllib.parse import unquote_plus
+
+from ..engine.authorize import ClientInfo
+from ..engine.errors import B2CError
+from ..extensions import db
+from ..models import AppRegistration
+from ..models._base import utcnow
+from .hashing import digest_matches
+
+
+def find_app(client_id: str | None) -> AppRegistration | None:
+    if not client_id:
+        return None
+    return db.session.execute(
+        db.select(AppRegistration).filter(
+            db.func.lower(AppRegistration.client_id) == client_id.lower())
+    ).scalar_one_or_none()
+
+
+def client_info(app: AppRegistration | None) -> ClientInfo | None:
+    if app is None:
+        return None
+    return ClientInfo(app.client_id, app.name, app.platform, tuple(app.redirect_uris or ()),
+                      app.implicit_id_tokens, app.implicit_access_tokens)
+
+
+def resolve_api_scope(scope: str) -> tuple[str, str] | None:
+    """Find the app exposing ``scope`` (Expose an API arrives with the portal issue)."""
+    return None
+
+
+@dataclass(frozen=True)
+class ClientCredentials:
+    client_id: str | None
+    client_secret: str | None
+    method: str  # client_secret_basic | client_secret_post | none
+
+
+def read_client_credentials(headers, form) -> ClientCredentials:
+    """Read the client's credentials from HTTP Basic (form-urlencoded per RFC 6749 §2.3.1) or
+    from the body; both are accepted, as B2C accepts both.
+
+    :raise B2CError: when Basic and body disagree on the client id, or Basic is malformed.
+    """
+    auth = headers.get("Authorization", "")
+    if auth[:6].lower() == "basic ":
+        try:
+            raw = base64.b64decode(auth[6:].strip(), validate=True).decode("utf-8")
+            user, _, password = raw.partition(":")
+        except (ValueError, UnicodeDecodeError):
+            raise B2CError(None, error="invalid_client", status=401,
+                           message="The Authorization header is not valid HTTP Basic.") from None
+        client_id = unquote_plus(user)
+        if form.get("client_id") and form["client_id"].lower() != client_id.lower():
+            raise B2CError(None, error="invalid_client", status=401, message=(
+                "client_id in the body does not match the HTTP Basic user name."))
+        return ClientCredentials(client_id, unquote_plus(password), "client_secret_basic")
+    if form.get("client_secret") is not None:
+        return ClientCredentials(form.get("client_id"), form["client_secret"],
+                                 "client_secret_post")
+    return ClientCredentials(form.get("client_id"), None, "none")
+
+
+def authenticate_client(credentials: ClientCredentials) -> AppRegistration:
+    """The app registration, authenticated as its platform requires.
+
+    :raise B2CError: AADB2C90083 (no client_id), AADB2C90018-style invalid_client (unknown),
+        AADB2C90079 (confidential without secret), AADB2C90081 (wrong secret), AADB2C90084
+        (public client sending a secret).
+    """
+    if not credentials.client_id:
+        raise B2CError("AADB2C90083", "client_id", error="invalid_request")
+    app = find_app(credentials.client_id)
+    if app is None:
+        raise B2CError("AADB2C90018", credentials.client_id, "this tenant",
+                       error="invalid_client", status=401)
+    if not app.is_confidential:
+        if credentials.client_secret:
+            raise B2CError("AADB2C90084", error="invalid_request")
+        return app
+    if not credentials.client_secret:
+        raise B2CError("AADB2C90079", error="invalid_client", status=401)
+    now = utcnow()
+    if not any(digest_matches(credentials.client_secret, s.secret_hash)
+               and (s.expires_at is None or s.expires_at > now) for s in app.secrets):
+        raise B2CError("AADB2C90081", error="invalid_client", status=401)
+    return app

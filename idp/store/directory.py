@@ -1,0 +1,73 @@
+"""The engine's Directory port over the ``directory_user`` and ``user_identity`` tables."""
+from __future__ import annotations
+
+from typing import Any
+
+from sqlalchemy.exc import IntegrityError
+
+from ..engine.ports import AccountExists, AccountRef
+from ..extensions import db
+from ..models import DirectoryUser, UserIdentity
+from ..models._base import utcnow
+from .hashing import check_password, hash_password
+
+#: bag claim -> DirectoryUser column; other attributes go to ``attributes``.
+COLUMNS = {"displayName": "display_name", "givenName": "given_name", "surname": "surname"}
+
+
+class SqlDirectory:
+    def __init__(self, tenant_domain: str) -> None:
+        self.issuer = tenant_domain
+
+    def _identity(self, sign_in_type: str, name: str) -> UserIdentity | None:
+        return db.session.execute(db.select(UserIdentity).filter_by(
+            issuer=self.issuer, sign_in_type=sign_in_type,
+            issuer_assigned_id_key=name.strip().lower())).scalar_one_or_none()
+
+    def find_local_account(self, sign_in_type: str, sign_in_name: str) -> AccountRef | None:
+        identity = self._identity(sign_in_type, sign_in_name)
+        if identity is None:
+            return None
+        return AccountRef(identity.user_object_id, identity.user.account_enabled)
+
+    def check_password(self, object_id: str, password: str) -> bool:
+        user = db.session.get(DirectoryUser, object_id)
+        return user is not None and check_password(password, user.password_hash)
+
+    def create_local_account(self, *, sign_in_type: str, sign_in_name: str, email: str | None,
+                             password: str, attributes: dict[str, Any]) -> str:
+        if self._identity(sign_in_type, sign_in_name) is not None:
+            raise AccountExists(sign_in_name)
+        user = DirectoryUser(password_hash=hash_password(password), password_last_set=utcnow())
+        extra = {}
+        for claim, value in attributes.items():
+            if claim in COLUMNS:
+                setattr(user, COLUMNS[claim], value)
+            else:
+                extra[claim] = value
+        if email and sign_in_type != "emailAddress":
+            extra["otherMails"] = [email]
+        user.attributes = extra
+        user.identities.append(UserIdentity(
+            sign_in_type=sign_in_type, issuer=self.issuer, issuer_assigned_id=sign_in_name,
+            issuer_assigned_id_key=sign_in_name.strip().lower()))
+        db.session.add(user)
+        try:
+            db.session.flush()
+        except IntegrityError:  # another worker created the same sign-in name just now
+            db.session.rollback()
+            raise AccountExists(sign_in_name) from None
+        return user.object_id
+
+    def read_claims(self, object_id: str) -> dict[str, Any]:
+        user = db.session.get(DirectoryUser, object_id)
+        if user is None:
+            return {}
+        claims: dict[str, Any] = {k: getattr(user, c) for k, c in COLUMNS.items()
+                                  if getattr(user, c)}
+        claims.update({k: v for k, v in user.attributes.items() if k != "otherMails"})
+        emails = [i.issuer_assigned_id for i in user.identities
+                  if i.sign_in_type == "emailAddress"] + user.attributes.get("otherMails", [])
+        if emails:
+            claims["emails"] = emails
+        return claims

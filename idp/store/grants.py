@@ -1,0 +1,101 @@
+"""Authorization codes and rotating refresh tokens, kept in the database for every worker.
+
+Spending a code or a refresh token is one conditional UPDATE (``... WHERE used_at IS NULL``),
+so two workers racing on the same grant cannot both win.
+"""
+from __future__ import annotations
+
+import datetime as dt
+import uuid
+from dataclasses import dataclass
+
+from ..engine.errors import B2CError
+from ..extensions import db
+from ..models import AuthorizationCode, RefreshToken
+from ..models._base import utcnow
+from .hashing import new_token, token_digest
+
+
+def create_code(*, lifetime: int, **fields) -> str:
+    code = new_token()
+    db.session.add(AuthorizationCode(code_hash=token_digest(code),
+                                     expires_at=utcnow() + dt.timedelta(seconds=lifetime),
+                                     **fields))
+    return code
+
+
+def redeem_code(code: str) -> AuthorizationCode:
+    """Spend ``code`` once.
+
+    Reuse revokes every refresh token it issued (RFC 6749 §4.1.2, conformance
+    ``oidcc-codereuse-30seconds``).
+
+    :raise B2CError: invalid_grant for an unknown, spent or expired code.
+    """
+    row = db.session.execute(db.select(AuthorizationCode).filter_by(
+        code_hash=token_digest(code))).scalar_one_or_none()
+    if row is None:
+        raise B2CError("AADB2C90090", error="invalid_grant")
+    now = utcnow()
+    spent = db.session.execute(
+        db.update(AuthorizationCode).where(AuthorizationCode.id == row.id,
+                                           AuthorizationCode.used_at.is_(None))
+        .values(used_at=now)).rowcount
+    if spent != 1:
+        revoke_where(RefreshToken.code_id == row.id)
+        db.session.commit()
+        raise B2CError("AADB2C90090", error="invalid_grant")
+    db.session.commit()  # spent for good, whatever the rest of the request finds wrong
+    if row.expires_at < now:
+        raise B2CError("AADB2C90080", error="invalid_grant")
+    return row
+
+
+def revoke_where(condition) -> None:
+    db.session.execute(db.update(RefreshToken).where(condition, RefreshToken.revoked_at.is_(None))
+                       .values(revoked_at=utcnow()))
+
+
+@dataclass(frozen=True)
+class RefreshLifetimes:
+    token_days: int
+    window_days: int | None   # None: "No expiry" sliding window
+
+
+def issue_refresh_token(*, lifetimes: RefreshLifetimes, family_id: str | None = None,
+                        family_expires_at: dt.datetime | None = None, **fields) -> str:
+    token = new_token(48)
+    now = utcnow()
+    if family_expires_at is None:
+        days = lifetimes.window_days if lifetimes.window_days is not None else 365 * 100
+        family_expires_at = now + dt.timedelta(days=days)
+    db.session.add(RefreshToken(
+        token_hash=token_digest(token), family_id=family_id or str(uuid.uuid4()),
+        expires_at=min(now + dt.timedelta(days=lifetimes.token_days), family_expires_at),
+        family_expires_at=family_expires_at, **fields))
+    return token
+
+
+def spend_refresh_token(token: str) -> RefreshToken:
+    """Spend ``token`` for rotation; a spent one presented again revokes its whole family.
+
+    :raise B2CError: AADB2C90129 (revoked or reused), AADB2C90080 (expired), invalid_grant.
+    """
+    row = db.session.execute(db.select(RefreshToken).filter_by(
+        token_hash=token_digest(token))).scalar_one_or_none()
+    if row is None:
+        raise B2CError(None, error="invalid_grant", message="The refresh token is not valid.")
+    if row.revoked_at is not None:
+        raise B2CError("AADB2C90129", error="invalid_grant")
+    now = utcnow()
+    spent = db.session.execute(
+        db.update(RefreshToken).where(RefreshToken.id == row.id, RefreshToken.used_at.is_(None))
+        .values(used_at=now)).rowcount
+    if spent != 1:
+        revoke_where(RefreshToken.family_id == row.family_id)
+        db.session.commit()
+        raise B2CError("AADB2C90129", error="invalid_grant")
+    db.session.commit()
+    if row.expires_at < now:
+        raise B2CError("AADB2C90080", error="invalid_grant")
+    return row

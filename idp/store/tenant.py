@@ -1,0 +1,32 @@
+"""The tenant, its user flows and the URLs derived from configuration."""
+from __future__ import annotations
+
+from flask import current_app
+
+from ..extensions import db
+from ..models import Tenant, UserFlow
+
+
+def current_tenant() -> Tenant:
+    """The tenant this process hosts (there is exactly one)."""
+    name = current_app.config["IDP_TENANT_NAME"]
+    tenant = db.session.execute(db.select(Tenant).filter_by(name=name)).scalar_one_or_none()
+    if tenant is None:
+        raise RuntimeError(f"tenant {name!r} is not seeded: run the app once to create it")
+    return tenant
+
+
+def tenant_matches(segment: str, tenant: Tenant) -> bool:
+    """A URL's tenant segment: ``contoso.onmicrosoft.com``, ``contoso`` or the tenant GUID,
+    in any case (msal-node lower-cases authority paths)."""
+    segment = segment.lower()
+    return segment in (tenant.domain.lower(), tenant.name.lower(), tenant.tenant_id.lower())
+
+
+def find_user_flow(policy: str) -> UserFlow | None:
+    return db.session.execute(
+        db.select(UserFlow).filter_by(name_key=policy.lower())).scalar_one_or_none()
+
+
+def public_url() -> str:
+    return current_app.config["IDP_PUBLIC_URL"]
