@@ -16,6 +16,19 @@ from tests.factories import FlowDriver
 BASE = "http://localhost:5000"
 
 
+def pytest_sessionfinish(session, exitstatus):
+    """With B2CLAB_NO_SKIP=1 (set by CI) any skipped test fails the run: in CI every browser,
+    node or PostgreSQL test must really run."""
+    if os.environ.get("B2CLAB_NO_SKIP") != "1":
+        return
+    reporter = session.config.pluginmanager.get_plugin("terminalreporter")
+    skipped = reporter.stats.get("skipped", []) if reporter else []
+    if skipped:
+        reporter.write_line(f"B2CLAB_NO_SKIP=1: {len(skipped)} test(s) were skipped; in CI that "
+                            "is a failure (install what the skip reason names).", red=True)
+        session.exitstatus = pytest.ExitCode.TESTS_FAILED
+
+
 @pytest.fixture
 def app(request, tmp_path):
     marker = request.node.get_closest_marker("settings")

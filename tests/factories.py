@@ -113,6 +113,8 @@ class FlowDriver:
         self.last = self.client.get(url)
         if self.last.status_code == 200 and self.last.mimetype == "text/html":
             self.page = parse(self.last.get_data(as_text=True))
+        elif self.last.status_code == 303 and "/api/step" in self.last.location:
+            return self.get(self.last.location)
         return self.last
 
     @property

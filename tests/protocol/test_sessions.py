@@ -1,0 +1,73 @@
+"""Single sign-on and logout (OIDC conformance ``oidcc-prompt-login``,
+``oidcc-prompt-none-logged-in``, ``oidcc-max-age-1``; RP-Initiated Logout §2-3)."""
+from urllib.parse import parse_qs, urlsplit
+
+from tests.factories import BASE, policy_url
+
+
+def signed_up(flow, email="sso@example.com"):
+    rp = flow.rp()
+    flow.authorize(rp["client_id"], rp["redirect_uri"])
+    flow.sign_up(email)
+    params = flow.redirect_params()
+    assert "code" in params
+    return rp
+
+
+def test_second_authorize_signs_in_without_a_page(flow):
+    rp = signed_up(flow)
+    response = flow.authorize(rp["client_id"], rp["redirect_uri"], state="second")
+    params = flow.redirect_params(response)
+    assert "code" in params and params["state"] == "second"
+
+
+def test_prompt_none_with_a_session_returns_a_code(flow):
+    rp = signed_up(flow)
+    response = flow.authorize(rp["client_id"], rp["redirect_uri"], prompt="none")
+    assert "code" in flow.redirect_params(response)
+
+
+def test_prompt_login_and_max_age_ask_again(flow):
+    rp = signed_up(flow)
+    for params in ({"prompt": "login"}, {"max_age": "0"}):
+        response = flow.authorize(rp["client_id"], rp["redirect_uri"], **params)
+        # max_age=0 is exceeded as soon as a second has passed; prompt=login always asks
+        if response.status_code == 200:
+            assert 'id="signInName"' in response.get_data(as_text=True)
+    response = flow.authorize(rp["client_id"], rp["redirect_uri"], prompt="login")
+    assert response.status_code == 200
+
+
+def test_sign_in_issues_a_new_session_cookie(flow, client):
+    rp = signed_up(flow)
+    first = client.get_cookie("x-ms-cpim-sso").value
+    flow.authorize(rp["client_id"], rp["redirect_uri"], prompt="login")
+    flow.sign_in("sso@example.com")
+    assert client.get_cookie("x-ms-cpim-sso").value != first
+
+
+def test_logout_clears_the_session_and_returns_with_state(flow, client):
+    rp = signed_up(flow)
+    response = client.get(policy_url("oauth2/v2.0/logout"), query_string={
+        "post_logout_redirect_uri": f"{BASE}/rp/signout-callback-oidc", "state": "bye"})
+    assert response.status_code == 303
+    assert parse_qs(urlsplit(response.location).query)["state"] == ["bye"]
+    assert client.get_cookie("x-ms-cpim-sso") is None
+    after = flow.authorize(rp["client_id"], rp["redirect_uri"])
+    assert after.status_code == 200 and 'id="signInName"' in after.get_data(as_text=True)
+
+
+def test_logout_refuses_an_unregistered_redirect(flow, client):
+    signed_up(flow)
+    response = client.get(policy_url("oauth2/v2.0/logout"), query_string={
+        "post_logout_redirect_uri": "https://evil.example/"})
+    html = response.get_data(as_text=True)
+    assert response.status_code == 200 and "Location" not in response.headers
+    assert "You have signed out." in html and "https://evil.example/" in html
+
+
+def test_logout_with_a_forged_id_token_hint_is_refused(client):
+    forged = "eyJhbGciOiJub25lIn0.eyJhdWQiOiJ4In0."
+    response = client.get(policy_url("oauth2/v2.0/logout"), query_string={
+        "id_token_hint": forged, "post_logout_redirect_uri": f"{BASE}/rp/signout-callback-oidc"})
+    assert response.status_code == 400 and "AADB2C90208" in response.get_data(as_text=True)
