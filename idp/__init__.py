@@ -12,7 +12,7 @@ from pathlib import Path
 from flask import Flask
 
 from .config import load_settings
-from .extensions import csrf, db, migrate
+from .extensions import csrf, db, login_manager, migrate
 
 ROOT = Path(__file__).resolve().parent.parent
 log = logging.getLogger("idp")
@@ -51,6 +51,11 @@ def create_app(test_config: dict | None = None) -> Flask:
         from .seed import prepare_database
         with app.app_context():
             app.extensions["b2clab_seed"] = prepare_database()
+            # Start-up used pooled connections; a pre-forking server (gunicorn --preload) must
+            # not hand them to its workers (psycopg: "prepared statement already exists").
+            # An in-memory SQLite database lives in its one connection: keep that.
+            if db.engine.url.database not in (None, "", ":memory:"):
+                db.engine.dispose()
     return app
 
 
@@ -58,18 +63,21 @@ def _init_extensions(app: Flask) -> None:
     db.init_app(app)
     migrate.init_app(app, db, directory=str(Path(__file__).parent / "migrations"))
     csrf.init_app(app)
+    login_manager.init_app(app)
+    login_manager.session_protection = "strong"
     from .store.sqlite import configure_sqlite
     configure_sqlite(app)
 
 
 def _register_blueprints(app: Flask) -> None:
-    from . import flows, home, mailbox, protocol, viewer
+    from . import flows, home, mailbox, portal, protocol, viewer
 
     app.register_blueprint(home.bp)
     app.register_blueprint(mailbox.bp)
     app.register_blueprint(viewer.bp)
     app.register_blueprint(flows.bp)
     app.register_blueprint(protocol.bp)
+    app.register_blueprint(portal.bp)
     # The token endpoint is called by apps, not browsers: client authentication protects it.
     csrf.exempt(protocol.bp)
     csrf.exempt(viewer.bp)

@@ -1,0 +1,130 @@
+"""End-to-end fixtures: B2C Lab running as a real server process, and Debian's Chromium for
+pytest-playwright (never ``playwright install``; see shared/testing-recipes.md §2a).
+
+Environment:
+  CHROMIUM_PATH               the browser binary (default /usr/bin/chromium)
+  B2CLAB_TEST_DATABASE_URL    run the servers on this database instead of a fresh SQLite file
+"""
+from __future__ import annotations
+
+import os
+import socket
+import subprocess
+import sys
+import time
+from dataclasses import dataclass
+from pathlib import Path
+
+import pytest
+import requests
+
+ROOT = Path(__file__).resolve().parents[2]
+SCREENSHOTS = ROOT / "test-artifacts" / "screenshots"
+CHROMIUM = os.environ.get("CHROMIUM_PATH", "/usr/bin/chromium")
+CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking",
+                 "--disable-component-update", "--disable-sync", "--no-first-run",
+                 "--disable-quic"]
+READY_PATH = "/contoso.onmicrosoft.com/B2C_1_susi/v2.0/.well-known/openid-configuration"
+READY_TIMEOUT = 30.0
+
+
+def free_port() -> int:
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+@dataclass
+class ServerProcess:
+    """A B2C Lab server started by the tests; ``output()`` is what it printed so far."""
+    base_url: str
+    process: subprocess.Popen
+    log_path: Path
+    instance_path: Path
+
+    def output(self) -> str:
+        return self.log_path.read_text(encoding="utf-8", errors="replace")
+
+    def wait_ready(self, timeout: float = READY_TIMEOUT) -> None:
+        """Poll the metadata document until it answers 200; fail with the server's output."""
+        deadline = time.monotonic() + timeout
+        last = "no answer yet"
+        while time.monotonic() < deadline:
+            if self.process.poll() is not None:
+                pytest.fail(f"server exited with {self.process.returncode} before it was "
+                            f"ready:\n{self.output()}")
+            try:
+                response = requests.get(self.base_url + READY_PATH, timeout=1)
+                if response.status_code == 200:
+                    return
+                last = f"HTTP {response.status_code}"
+            except requests.RequestException as exc:
+                last = repr(exc)
+            time.sleep(0.1)  # poll interval, not a wait for a fixed time
+        self.stop()
+        pytest.fail(f"server not ready after {timeout:.0f} s ({last}):\n{self.output()}")
+
+    def stop(self) -> None:
+        if self.process.poll() is None:
+            self.process.terminate()
+            try:
+                self.process.wait(timeout=10)
+            except subprocess.TimeoutExpired:
+                self.process.kill()
+                self.process.wait(timeout=10)
+
+
+def server_env(instance_path: Path, port: int) -> dict[str, str]:
+    """The environment of a test server: fresh instance folder, fast bcrypt, and SQLite in the
+    instance folder unless B2CLAB_TEST_DATABASE_URL names another database."""
+    env = dict(os.environ)
+    env.pop("DATABASE_URL", None)
+    env.update(HOST="127.0.0.1", PORT=str(port), IDP_PUBLIC_URL=f"http://localhost:{port}",
+               IDP_INSTANCE_PATH=str(instance_path), IDP_BCRYPT_ROUNDS="4",
+               PYTHONUNBUFFERED="1")
+    if os.environ.get("B2CLAB_TEST_DATABASE_URL"):
+        env["DATABASE_URL"] = os.environ["B2CLAB_TEST_DATABASE_URL"]
+    return env
+
+
+def start_server(tmp_dir: Path, command: list[str], port: int) -> ServerProcess:
+    """Start ``command`` (``{port}`` is replaced) in the repo root and wait until it serves."""
+    instance = tmp_dir / "instance"
+    log_path = tmp_dir / "server.log"
+    with open(log_path, "wb") as log:
+        process = subprocess.Popen([part.replace("{port}", str(port)) for part in command],
+                                   cwd=ROOT, env=server_env(instance, port), stdout=log,
+                                   stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL)
+    server = ServerProcess(f"http://localhost:{port}", process, log_path, instance)
+    server.wait_ready()
+    return server
+
+
+@pytest.fixture(scope="session")
+def live_server(tmp_path_factory):
+    """``python app.py`` (waitress) on a free loopback port with a fresh instance folder."""
+    port = free_port()
+    server = start_server(tmp_path_factory.mktemp("live_server"),
+                          [sys.executable, "app.py"], port)
+    yield server
+    server.stop()
+
+
+@pytest.fixture(scope="session")
+def base_url(live_server):
+    """pytest-base-url's fixture: lets tests write ``page.goto("/rp/")``."""
+    return live_server.base_url
+
+
+@pytest.fixture(scope="session")
+def browser_type_launch_args(browser_type_launch_args):
+    if not os.path.exists(CHROMIUM):
+        pytest.skip(f"chromium not found at {CHROMIUM}: apt-get install chromium "
+                    "(or set CHROMIUM_PATH)")
+    return {**browser_type_launch_args, "executable_path": CHROMIUM, "args": CHROMIUM_ARGS}
+
+
+@pytest.fixture(scope="session")
+def screenshot_dir() -> Path:
+    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+    return SCREENSHOTS

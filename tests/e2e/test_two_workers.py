@@ -1,0 +1,71 @@
+"""Two gunicorn worker processes on one database: sign-ins must not depend on which worker
+serves which request (transactions, codes, keys and sessions live in the database).
+
+Plain HTTP with ``requests`` (no browser), so it is quick.
+"""
+from __future__ import annotations
+
+import re
+import sys
+import uuid
+
+import pytest
+
+from .conftest import free_port, start_server
+from .flowclient import FlowClient
+
+pytestmark = pytest.mark.skipif(sys.platform == "win32", reason="gunicorn runs on Unix only")
+
+SIGN_INS = 10
+ACCESS_LINE = re.compile(r"^<(\d+)> (GET|POST) (\S+)", re.MULTILINE)
+
+
+def first_traceback(output: str) -> str:
+    """The server's first traceback, to show with a failure."""
+    start = output.find("Traceback")
+    if start < 0:
+        return ""
+    lines = output[start:].splitlines()
+    end = next((i for i, line in enumerate(lines) if line.startswith("<")), len(lines))
+    return "\n\nserver's first traceback:\n" + "\n".join(lines[:end])
+
+
+@pytest.fixture(scope="module")
+def gunicorn_server(tmp_path_factory):
+    port = free_port()
+    command = [sys.executable, "-m", "gunicorn", "-w", "2", "-k", "gthread", "--threads", "4",
+               "--preload", "-b", "127.0.0.1:{port}",
+               "--access-logfile", "-", "--access-logformat", "%(p)s %(r)s",
+               "app:build_app()"]
+    server = start_server(tmp_path_factory.mktemp("gunicorn"), command, port)
+    yield server
+    server.stop()
+
+
+def test_ten_sign_ins_across_two_workers(gunicorn_server):
+    base = gunicorn_server.base_url
+    email, password = f"two-{uuid.uuid4().hex[:12]}@example.com", "Passw0rd!-two"
+    page = FlowClient(base).sign_up(email, password, "Two Workers", "Two", "Workers")
+    assert page.url == f"{base}/rp/claims", page.text
+    assert 'data-claim="newUser"' in page
+
+    succeeded = 0
+    failures = []
+    for attempt in range(SIGN_INS):
+        page = FlowClient(base).sign_in(email, password)  # a new requests.Session each time
+        if (page.url == f"{base}/rp/claims" and "invalid_grant" not in page
+                and '<table id="claims">' in page and email in page):
+            succeeded += 1
+        else:
+            failures.append(f"#{attempt}: {page.url} {page.response.status_code}\n"
+                            f"{page.text[:1500]}")
+    output = gunicorn_server.output()
+    assert succeeded == SIGN_INS, "\n\n".join(failures) + first_traceback(output)
+
+    served = {pid for pid, _method, _path in ACCESS_LINE.findall(output)}
+    redeemed = {pid for pid, method, path in ACCESS_LINE.findall(output)
+                if method == "POST" and "/oauth2/v2.0/token" in path}
+    assert len(redeemed) >= 1, output[-3000:]
+    # Each sign-in uses fresh connections, so both workers take a share of the requests; a code
+    # issued by one is redeemed by whichever worker gets the app's back-channel token call.
+    assert len(served) == 2, f"only worker(s) {served} served requests:\n{output[-3000:]}"
