@@ -2,6 +2,8 @@
 in the JWKS with B2C's shape (``kid``, ``nbf``, ``use``, ``kty``, ``e``, ``n``)."""
 from __future__ import annotations
 
+import functools
+import json
 import time
 
 from joserfc import jwt
@@ -34,17 +36,23 @@ def _active() -> SigningKey | None:
 
 
 def jwks() -> dict:
+    """The public keys: ``n`` and ``e`` are copied from the stored JWK (no key import needed)."""
     keys = db.session.execute(db.select(SigningKey).filter_by(active=True)).scalars()
-    published = []
-    for key in keys:
-        public = RSAKey.import_key(key.private_jwk).as_dict(private=False)
-        published.append({"kid": key.kid, "nbf": key.not_before, "use": "sig", "kty": "RSA",
-                          "e": public["e"], "n": public["n"]})
-    return {"keys": published}
+    return {"keys": [{"kid": key.kid, "nbf": key.not_before, "use": "sig", "kty": "RSA",
+                      "e": key.private_jwk["e"], "n": key.private_jwk["n"]} for key in keys]}
+
+
+@functools.lru_cache(maxsize=8)
+def _private_key(kid: str, private_jwk_json: str) -> RSAKey:
+    # Importing a private RSA key validates it (about 60 ms with cryptography 50): do it once
+    # per key and process.  This caches derived, immutable data; the database stays the
+    # source of truth, so every worker signs with the same key.
+    return RSAKey.import_key(json.loads(private_jwk_json))
 
 
 def sign(payload: dict) -> str:
     """Sign ``payload`` RS256 with the active key; header ``{"typ","alg","kid"}`` as B2C's."""
     key = ensure_signing_key()
     header = {"typ": "JWT", "alg": "RS256", "kid": key.kid}
-    return jwt.encode(header, payload, RSAKey.import_key(key.private_jwk))
+    private = _private_key(key.kid, json.dumps(key.private_jwk, sort_keys=True))
+    return jwt.encode(header, payload, private)
