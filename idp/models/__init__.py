@@ -1,6 +1,7 @@
 """SQLAlchemy models: data only (decisions live in ``idp.engine``, HTTP in the blueprints)."""
 from .admin_account import AdminAccount
 from .app_registration import PLATFORMS, AppRegistration, ClientSecret
+from .app_role_assignment import AppRoleAssignment
 from .audit_record import AuditRecord
 from .directory_user import DirectoryUser, UserIdentity
 from .flow_transaction import FlowTransaction
@@ -9,10 +10,11 @@ from .mail_message import MailMessage
 from .signing_key import SigningKey
 from .sso_session import SsoSession
 from .tenant import Tenant
+from .user_attribute import DATA_TYPES, UserAttribute
 from .user_flow import UserFlow
 
 __all__ = [
-    "AdminAccount", "AppRegistration", "AuditRecord", "AuthorizationCode", "ClientSecret",
+    "AdminAccount", "AppRegistration", "AppRoleAssignment", "DATA_TYPES", "AuditRecord", "AuthorizationCode", "ClientSecret",
     "DirectoryUser", "FlowTransaction", "MailMessage", "PLATFORMS", "RefreshToken",
-    "SigningKey", "SsoSession", "Tenant", "UserFlow", "UserIdentity",
+    "SigningKey", "SsoSession", "Tenant", "UserAttribute", "UserFlow", "UserIdentity",
 ]

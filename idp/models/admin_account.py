@@ -5,13 +5,14 @@ from __future__ import annotations
 import datetime as dt
 
 import sqlalchemy as sa
+from flask_login import UserMixin
 from sqlalchemy.orm import Mapped, mapped_column
 
 from ..extensions import db
 from ._base import utcnow
 
 
-class AdminAccount(db.Model):
+class AdminAccount(UserMixin, db.Model):
     __tablename__ = "admin_account"
 
     id: Mapped[int] = mapped_column(primary_key=True)

@@ -24,6 +24,16 @@ class AppRegistration(db.Model):
     front_channel_logout_url: Mapped[str | None] = mapped_column(sa.String(2048))
     implicit_id_tokens: Mapped[bool] = mapped_column(default=False)
     implicit_access_tokens: Mapped[bool] = mapped_column(default=False)
+    supported_account_types: Mapped[str] = mapped_column(sa.String(32), default="b2c")
+    #: Expose an API: the Application ID URI and its scopes
+    #: ``[{"value", "admin_consent_display_name", "admin_consent_description", "enabled"}]``.
+    app_id_uri: Mapped[str | None] = mapped_column(sa.String(255), unique=True)
+    exposed_scopes: Mapped[list] = mapped_column(sa.JSON, default=list)
+    #: API permissions: ``[{"resource_client_id", "value", "type", "admin_consent"}]``.
+    api_permissions: Mapped[list] = mapped_column(sa.JSON, default=list)
+    #: App roles: ``[{"id", "value", "display_name", "description",
+    #: "allowed_member_types", "enabled"}]``.
+    app_roles: Mapped[list] = mapped_column(sa.JSON, default=list)
     created_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
 
     secrets: Mapped[list["ClientSecret"]] = relationship(

@@ -19,4 +19,7 @@ class Tenant(db.Model):
     tenant_id: Mapped[str] = mapped_column(sa.String(36), unique=True, default=new_guid)
     #: the public URL the seeded redirect URIs were written with (to follow a PORT change).
     seeded_public_url: Mapped[str | None] = mapped_column(sa.String(255))
+    #: tenant-wide settings (audit log retention, company branding...), B2C's defaults filled
+    #: in by ``idp.store.tenant.tenant_settings``.
+    settings: Mapped[dict] = mapped_column(sa.JSON, default=dict)
     created_at: Mapped[dt.datetime] = mapped_column(default=utcnow)

@@ -24,13 +24,19 @@ CATEGORIES = {
 
 def record(activity: str, *, result: str = "success", reason: str = "N/A",
            app_id: str | None = None, user: str | None = None, policy: str | None = None,
-           correlation_id: str | None = None, **details: Any) -> None:
-    """Add an audit record to the session (committed with the caller's unit of work)."""
+           correlation_id: str | None = None, category: str | None = None,
+           initiated_by_admin: str | None = None, **details: Any) -> None:
+    """Add an audit record to the session (committed with the caller's unit of work).
+
+    Portal changes pass ``initiated_by_admin`` (and a category such as ``Directory`` or
+    ``ApplicationManagement``); runtime activities get theirs from :data:`CATEGORIES`.
+    """
     extra = {k: v for k, v in details.items() if v is not None}
     if has_request_context():
         extra.setdefault("Client", request.headers.get("User-Agent", ""))
         extra.setdefault("ClientIpAddress", request.remote_addr)
     db.session.add(AuditRecord(
-        category=CATEGORIES.get(activity, "Authentication"), activity=activity, result=result,
-        result_reason=reason, app_id=app_id, target_user_id=user, policy=policy,
-        correlation_id=correlation_id, additional_details=extra))
+        category=category or CATEGORIES.get(activity, "Authentication"), activity=activity,
+        result=result, result_reason=reason, app_id=app_id, target_user_id=user, policy=policy,
+        correlation_id=correlation_id, initiated_by_admin=initiated_by_admin,
+        additional_details=extra))

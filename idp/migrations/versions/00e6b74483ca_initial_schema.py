@@ -1,8 +1,8 @@
 """initial schema
 
-Revision ID: 93d54a34cd99
+Revision ID: 00e6b74483ca
 Revises: 
-Create Date: 2026-11-21 22:30:27.140057
+Create Date: 2026-11-21 22:36:49.517792
 
 """
 from alembic import op
@@ -10,7 +10,7 @@ import sqlalchemy as sa
 
 
 # revision identifiers, used by Alembic.
-revision = '93d54a34cd99'
+revision = '00e6b74483ca'
 down_revision = None
 branch_labels = None
 depends_on = None
@@ -23,8 +23,8 @@ def upgrade():
     sa.Column('username', sa.String(length=64), nullable=False),
     sa.Column('password_hash', sa.String(length=128), nullable=False),
     sa.Column('created_at', sa.DateTime(), nullable=False),
-    sa.PrimaryKeyConstraint('id'),
-    sa.UniqueConstraint('username')
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_admin_account')),
+    sa.UniqueConstraint('username', name=op.f('uq_admin_account_username'))
     )
     op.create_table('app_registration',
     sa.Column('id', sa.Integer(), nullable=False),
@@ -35,9 +35,15 @@ def upgrade():
     sa.Column('front_channel_logout_url', sa.String(length=2048), nullable=True),
     sa.Column('implicit_id_tokens', sa.Boolean(), nullable=False),
     sa.Column('implicit_access_tokens', sa.Boolean(), nullable=False),
+    sa.Column('supported_account_types', sa.String(length=32), nullable=False),
+    sa.Column('app_id_uri', sa.String(length=255), nullable=True),
+    sa.Column('exposed_scopes', sa.JSON(), nullable=False),
+    sa.Column('api_permissions', sa.JSON(), nullable=False),
+    sa.Column('app_roles', sa.JSON(), nullable=False),
     sa.Column('created_at', sa.DateTime(), nullable=False),
-    sa.PrimaryKeyConstraint('id'),
-    sa.UniqueConstraint('client_id')
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_app_registration')),
+    sa.UniqueConstraint('app_id_uri', name=op.f('uq_app_registration_app_id_uri')),
+    sa.UniqueConstraint('client_id', name=op.f('uq_app_registration_client_id'))
     )
     op.create_table('audit_record',
     sa.Column('id', sa.Integer(), nullable=False),
@@ -52,7 +58,7 @@ def upgrade():
     sa.Column('initiated_by_admin', sa.String(length=64), nullable=True),
     sa.Column('additional_details', sa.JSON(), nullable=False),
     sa.Column('activity_time', sa.DateTime(), nullable=False),
-    sa.PrimaryKeyConstraint('id')
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_audit_record'))
     )
     with op.batch_alter_table('audit_record', schema=None) as batch_op:
         batch_op.create_index(batch_op.f('ix_audit_record_activity'), ['activity'], unique=False)
@@ -79,8 +85,8 @@ def upgrade():
     sa.Column('expires_at', sa.DateTime(), nullable=False),
     sa.Column('used_at', sa.DateTime(), nullable=True),
     sa.Column('created_at', sa.DateTime(), nullable=False),
-    sa.PrimaryKeyConstraint('id'),
-    sa.UniqueConstraint('code_hash')
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_authorization_code')),
+    sa.UniqueConstraint('code_hash', name=op.f('uq_authorization_code_code_hash'))
     )
     op.create_table('directory_user',
     sa.Column('object_id', sa.String(length=36), nullable=False),
@@ -93,7 +99,7 @@ def upgrade():
     sa.Column('password_last_set', sa.DateTime(), nullable=True),
     sa.Column('created_at', sa.DateTime(), nullable=False),
     sa.Column('updated_at', sa.DateTime(), nullable=False),
-    sa.PrimaryKeyConstraint('object_id')
+    sa.PrimaryKeyConstraint('object_id', name=op.f('pk_directory_user'))
     )
     with op.batch_alter_table('directory_user', schema=None) as batch_op:
         batch_op.create_index(batch_op.f('ix_directory_user_created_at'), ['created_at'], unique=False)
@@ -113,7 +119,7 @@ def upgrade():
     sa.Column('created_at', sa.DateTime(), nullable=False),
     sa.Column('updated_at', sa.DateTime(), nullable=False),
     sa.Column('expires_at', sa.DateTime(), nullable=False),
-    sa.PrimaryKeyConstraint('id')
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_flow_transaction'))
     )
     with op.batch_alter_table('flow_transaction', schema=None) as batch_op:
         batch_op.create_index(batch_op.f('ix_flow_transaction_created_at'), ['created_at'], unique=False)
@@ -126,7 +132,7 @@ def upgrade():
     sa.Column('body', sa.Text(), nullable=False),
     sa.Column('code', sa.String(length=16), nullable=True),
     sa.Column('created_at', sa.DateTime(), nullable=False),
-    sa.PrimaryKeyConstraint('id')
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_mail_message'))
     )
     with op.batch_alter_table('mail_message', schema=None) as batch_op:
         batch_op.create_index(batch_op.f('ix_mail_message_created_at'), ['created_at'], unique=False)
@@ -148,8 +154,8 @@ def upgrade():
     sa.Column('used_at', sa.DateTime(), nullable=True),
     sa.Column('revoked_at', sa.DateTime(), nullable=True),
     sa.Column('created_at', sa.DateTime(), nullable=False),
-    sa.PrimaryKeyConstraint('id'),
-    sa.UniqueConstraint('token_hash')
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_refresh_token')),
+    sa.UniqueConstraint('token_hash', name=op.f('uq_refresh_token_token_hash'))
     )
     with op.batch_alter_table('refresh_token', schema=None) as batch_op:
         batch_op.create_index(batch_op.f('ix_refresh_token_code_id'), ['code_id'], unique=False)
@@ -163,8 +169,8 @@ def upgrade():
     sa.Column('not_before', sa.Integer(), nullable=False),
     sa.Column('active', sa.Boolean(), nullable=False),
     sa.Column('created_at', sa.DateTime(), nullable=False),
-    sa.PrimaryKeyConstraint('id'),
-    sa.UniqueConstraint('kid')
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_signing_key')),
+    sa.UniqueConstraint('kid', name=op.f('uq_signing_key_kid'))
     )
     op.create_table('sso_session',
     sa.Column('id', sa.Integer(), nullable=False),
@@ -176,8 +182,8 @@ def upgrade():
     sa.Column('created_at', sa.DateTime(), nullable=False),
     sa.Column('expires_at', sa.DateTime(), nullable=False),
     sa.Column('revoked_at', sa.DateTime(), nullable=True),
-    sa.PrimaryKeyConstraint('id'),
-    sa.UniqueConstraint('session_hash')
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_sso_session')),
+    sa.UniqueConstraint('session_hash', name=op.f('uq_sso_session_session_hash'))
     )
     with op.batch_alter_table('sso_session', schema=None) as batch_op:
         batch_op.create_index(batch_op.f('ix_sso_session_user_object_id'), ['user_object_id'], unique=False)
@@ -188,11 +194,22 @@ def upgrade():
     sa.Column('domain', sa.String(length=255), nullable=False),
     sa.Column('tenant_id', sa.String(length=36), nullable=False),
     sa.Column('seeded_public_url', sa.String(length=255), nullable=True),
+    sa.Column('settings', sa.JSON(), nullable=False),
     sa.Column('created_at', sa.DateTime(), nullable=False),
-    sa.PrimaryKeyConstraint('id'),
-    sa.UniqueConstraint('domain'),
-    sa.UniqueConstraint('name'),
-    sa.UniqueConstraint('tenant_id')
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_tenant')),
+    sa.UniqueConstraint('domain', name=op.f('uq_tenant_domain')),
+    sa.UniqueConstraint('name', name=op.f('uq_tenant_name')),
+    sa.UniqueConstraint('tenant_id', name=op.f('uq_tenant_tenant_id'))
+    )
+    op.create_table('user_attribute',
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('name', sa.String(length=64), nullable=False),
+    sa.Column('name_key', sa.String(length=64), nullable=False),
+    sa.Column('data_type', sa.String(length=16), nullable=False),
+    sa.Column('description', sa.String(length=256), nullable=False),
+    sa.Column('created_at', sa.DateTime(), nullable=False),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_user_attribute')),
+    sa.UniqueConstraint('name_key', name=op.f('uq_user_attribute_name_key'))
     )
     op.create_table('user_flow',
     sa.Column('id', sa.Integer(), nullable=False),
@@ -203,9 +220,24 @@ def upgrade():
     sa.Column('config', sa.JSON(), nullable=False),
     sa.Column('created_at', sa.DateTime(), nullable=False),
     sa.Column('updated_at', sa.DateTime(), nullable=False),
-    sa.PrimaryKeyConstraint('id'),
-    sa.UniqueConstraint('name_key')
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_user_flow')),
+    sa.UniqueConstraint('name_key', name=op.f('uq_user_flow_name_key'))
     )
+    op.create_table('app_role_assignment',
+    sa.Column('id', sa.String(length=36), nullable=False),
+    sa.Column('resource_id', sa.Integer(), nullable=False),
+    sa.Column('app_role_id', sa.String(length=36), nullable=False),
+    sa.Column('principal_type', sa.String(length=32), nullable=False),
+    sa.Column('principal_id', sa.String(length=36), nullable=False),
+    sa.Column('created_at', sa.DateTime(), nullable=False),
+    sa.ForeignKeyConstraint(['resource_id'], ['app_registration.id'], name=op.f('fk_app_role_assignment_resource_id_app_registration'), ondelete='CASCADE'),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_app_role_assignment')),
+    sa.UniqueConstraint('resource_id', 'app_role_id', 'principal_id', name='uq_app_role_assignment')
+    )
+    with op.batch_alter_table('app_role_assignment', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_app_role_assignment_principal_id'), ['principal_id'], unique=False)
+        batch_op.create_index(batch_op.f('ix_app_role_assignment_resource_id'), ['resource_id'], unique=False)
+
     op.create_table('client_secret',
     sa.Column('id', sa.Integer(), nullable=False),
     sa.Column('app_registration_id', sa.Integer(), nullable=False),
@@ -214,8 +246,8 @@ def upgrade():
     sa.Column('hint', sa.String(length=8), nullable=False),
     sa.Column('expires_at', sa.DateTime(), nullable=True),
     sa.Column('created_at', sa.DateTime(), nullable=False),
-    sa.ForeignKeyConstraint(['app_registration_id'], ['app_registration.id'], ondelete='CASCADE'),
-    sa.PrimaryKeyConstraint('id')
+    sa.ForeignKeyConstraint(['app_registration_id'], ['app_registration.id'], name=op.f('fk_client_secret_app_registration_id_app_registration'), ondelete='CASCADE'),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_client_secret'))
     )
     with op.batch_alter_table('client_secret', schema=None) as batch_op:
         batch_op.create_index(batch_op.f('ix_client_secret_app_registration_id'), ['app_registration_id'], unique=False)
@@ -227,8 +259,8 @@ def upgrade():
     sa.Column('issuer', sa.String(length=255), nullable=False),
     sa.Column('issuer_assigned_id', sa.String(length=320), nullable=False),
     sa.Column('issuer_assigned_id_key', sa.String(length=320), nullable=False),
-    sa.ForeignKeyConstraint(['user_object_id'], ['directory_user.object_id'], ondelete='CASCADE'),
-    sa.PrimaryKeyConstraint('id'),
+    sa.ForeignKeyConstraint(['user_object_id'], ['directory_user.object_id'], name=op.f('fk_user_identity_user_object_id_directory_user'), ondelete='CASCADE'),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_user_identity')),
     sa.UniqueConstraint('issuer', 'sign_in_type', 'issuer_assigned_id_key', name='uq_user_identity_sign_in')
     )
     with op.batch_alter_table('user_identity', schema=None) as batch_op:
@@ -247,7 +279,13 @@ def downgrade():
         batch_op.drop_index(batch_op.f('ix_client_secret_app_registration_id'))
 
     op.drop_table('client_secret')
+    with op.batch_alter_table('app_role_assignment', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_app_role_assignment_resource_id'))
+        batch_op.drop_index(batch_op.f('ix_app_role_assignment_principal_id'))
+
+    op.drop_table('app_role_assignment')
     op.drop_table('user_flow')
+    op.drop_table('user_attribute')
     op.drop_table('tenant')
     with op.batch_alter_table('sso_session', schema=None) as batch_op:
         batch_op.drop_index(batch_op.f('ix_sso_session_user_object_id'))

@@ -1,0 +1,71 @@
+"""The admin portal: the Azure AD B2C blade at ``/portal``.
+
+One parent blueprint whose ``before_request`` guard requires a signed-in AdminAccount on every
+page, including every child blade registered below (nested blueprints inherit it).  Directory
+users can never reach it: they have no portal session at all.
+"""
+from __future__ import annotations
+
+from flask import Blueprint, abort, redirect, request, url_for
+from flask_login import current_user
+
+from ..extensions import db, login_manager
+from ..models import AdminAccount
+
+bp = Blueprint("portal", __name__, url_prefix="/portal")
+#: endpoints reachable without an admin session
+PUBLIC_ENDPOINTS = {"portal.auth.login"}
+
+
+@login_manager.user_loader
+def load_admin(admin_id: str) -> AdminAccount | None:
+    return db.session.get(AdminAccount, int(admin_id)) if admin_id.isdigit() else None
+
+
+@bp.before_request
+def require_admin():
+    if request.endpoint in PUBLIC_ENDPOINTS:
+        return None
+    if current_user.is_authenticated and isinstance(current_user._get_current_object(),
+                                                    AdminAccount):
+        return None
+    if request.method == "GET":
+        return redirect(url_for("portal.auth.login", next=request.full_path.rstrip("?")))
+    abort(401)
+
+
+#: the blade's left-hand menu: (endpoint, label as in the Azure portal).
+NAV: list[tuple[str, str]] = [
+    ("portal.app_registrations.index", "App registrations"),
+    ("portal.identity_providers.index", "Identity providers"),
+    ("portal.user_attributes.index", "User attributes"),
+    ("portal.user_flows.index", "User flows"),
+    ("portal.users.index", "Users"),
+    ("portal.audit_logs.index", "Audit logs"),
+    ("portal.runs.index", "User flow runs"),
+    ("portal.tenant.index", "Export and import"),
+]
+
+
+@bp.app_context_processor
+def _nav():
+    return {"portal_nav": NAV}
+
+
+def _register_children() -> None:
+    """Each blade is a subpackage with its own ``bp``, ``forms.py`` and templates under
+    ``templates/portal/<blade>/``; the URL prefix is chosen here, at registration."""
+    from . import (app_registrations, audit_logs, auth, identity_providers, overview, runs,
+                   tenant, user_attributes, user_flows, users)
+
+    bp.register_blueprint(auth.bp)
+    bp.register_blueprint(overview.bp)
+    for module, prefix in ((app_registrations, "/app-registrations"),
+                           (identity_providers, "/identity-providers"),
+                           (user_attributes, "/user-attributes"), (user_flows, "/user-flows"),
+                           (users, "/users"), (audit_logs, "/audit-logs"), (runs, "/runs"),
+                           (tenant, "/tenant")):
+        bp.register_blueprint(module.bp, url_prefix=prefix)
+
+
+_register_children()

@@ -1,0 +1,11 @@
+"""App registrations: views."""
+from __future__ import annotations
+
+from flask import render_template
+
+from . import bp
+
+
+@bp.get("/")
+def index():
+    return render_template("portal/placeholder.html", title="App registrations")

@@ -1,0 +1,24 @@
+"""Helpers every blade uses: the audit record of a portal change, and 404 for a missing row."""
+from __future__ import annotations
+
+from typing import Any
+
+from flask import abort
+from flask_login import current_user
+
+from ..extensions import db
+from ..store import audit
+
+
+def audit_change(activity: str, category: str = "Directory", **details: Any) -> None:
+    """Record a portal change ("Create user flow", "Update application"...) as the signed-in
+    admin.  Added to the session: it commits with the change itself, or not at all."""
+    audit.record(activity, category=category, initiated_by_admin=current_user.username,
+                 **details)
+
+
+def get_or_404(model, key):
+    row = db.session.get(model, key)
+    if row is None:
+        abort(404)
+    return row
