@@ -243,3 +243,14 @@ def test_hybrid_code_id_token_carries_c_hash(client, app, flow):
     from authlib.oidc.core.util import create_half_hash
     claims = decode(client, params["id_token"]).claims
     assert claims["c_hash"] == create_half_hash(params["code"], "RS256").decode()
+
+
+def test_form_post_response_mode(flow):
+    rp = flow.rp()
+    flow.authorize(rp["client_id"], rp["redirect_uri"], response_mode="form_post", state="fp")
+    response = flow.sign_up("formpost@example.com")
+    html = response.get_data(as_text=True)
+    assert response.status_code == 200
+    assert f'action="{rp["redirect_uri"]}"' in html
+    assert 'name="code"' in html and 'name="state" value="fp"' in html
+    assert response.headers["Cache-Control"] == "no-store"
