@@ -54,6 +54,7 @@ class ClaimRef:
     requires_verification: bool = False
     readonly: bool = False
     partner_claim: str | None = None
+    data_type: str = "String"            # String | Boolean | Int (validated on submit)
 
 
 @dataclass(frozen=True)

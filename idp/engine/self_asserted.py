@@ -120,7 +120,7 @@ class SelfAsserted:
             if text("required_field") in errors.values():
                 page = text("error_requiredFieldMissing")
             return Stay(build_view(ctx, values, errors=errors, page_error=page))
-        claims = {k: v for k, v in values.items() if v not in ("", None)}
+        claims = {k: typed(ctx, k, v) for k, v in values.items() if v not in ("", None)}
         try:
             for profile_id in ctx.profile.validation_profiles:
                 profile = ctx.profile_by_id(profile_id)
@@ -134,6 +134,30 @@ class SelfAsserted:
                         note="page submitted and validated")
 
 
+INT_RE = re.compile(r"^[+-]?\d{1,10}$")
+BOOLEANS = {"true": True, "false": False, "yes": True, "no": False}
+
+
+def typed(ctx: StepContext, claim: str, value: Any) -> Any:
+    """The value as its attribute's data type (Int -> int, Boolean -> bool)."""
+    ref = next((r for r in ctx.profile.output_claims if r.claim == claim), None)
+    if ref is None or not isinstance(value, str):
+        return value
+    if ref.data_type == "Int":
+        return int(value)
+    if ref.data_type == "Boolean":
+        return BOOLEANS[value.lower()]
+    return value
+
+
+def _type_error(ref, value: str) -> str | None:
+    if ref.data_type == "Int" and not INT_RE.match(value):
+        return "Please enter a whole number, such as 42."
+    if ref.data_type == "Boolean" and value.lower() not in BOOLEANS:
+        return "Please enter true or false."
+    return None
+
+
 def _field_errors(ctx: StepContext, values: Mapping[str, Any]) -> dict[str, str]:
     errors: dict[str, str] = {}
     complexity = Complexity.from_setting(ctx.profile.metadata.get("password_complexity"))
@@ -144,7 +168,10 @@ def _field_errors(ctx: StepContext, values: Mapping[str, Any]) -> dict[str, str]
             if ref.required:
                 errors[ref.claim] = text("required_field")
             continue
-        if ref.input_type == "EmailBox" and not EMAIL_RE.match(value):
+        type_error = _type_error(ref, value)
+        if type_error:
+            errors[ref.claim] = type_error
+        elif ref.input_type == "EmailBox" and not EMAIL_RE.match(value):
             errors[ref.claim] = text("invalid_email")
         elif ref.claim == "newPassword":
             message = complexity_error(value, complexity)

@@ -48,7 +48,8 @@ def _collected(config: Mapping[str, Any], attributes: Mapping[str, AttributeDef]
             continue
         refs.append(ClaimRef(attribute.claim, item.get("label") or attribute.label,
                              item.get("input_type") or attribute.input_type,
-                             required=not item.get("optional", False)))
+                             required=not item.get("optional", False),
+                             data_type=attribute.data_type))
     return refs
 
 

@@ -5,6 +5,7 @@ from typing import Any
 
 from flask import abort
 from flask_login import current_user
+from wtforms.fields.choices import SelectChoice
 
 from ..extensions import db
 from ..store import audit
@@ -22,3 +23,8 @@ def get_or_404(model, key):
     if row is None:
         abort(404)
     return row
+
+
+def choices(pairs) -> list[SelectChoice]:
+    """WTForms choices from ``(value, label)`` pairs (tuples are deprecated in WTForms 3.3)."""
+    return [SelectChoice(value, label) for value, label in pairs]

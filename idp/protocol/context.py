@@ -5,12 +5,12 @@ from dataclasses import dataclass
 
 from flask import request
 
-from ..engine.attributes import catalogue
 from ..engine.errors import UnsafeRedirectError
 from ..engine.journey import Journey
 from ..engine.tokens import issuer
 from ..engine.user_flows import compile_user_flow, properties
 from ..models import Tenant, UserFlow
+from ..store.attributes import tenant_catalogue
 from ..store.tenant import current_tenant, find_user_flow, public_url, tenant_matches
 
 
@@ -42,7 +42,7 @@ class PolicyContext:
         return f"{public_url()}/{self.tenant.domain}/{self.policy}/{path}"
 
     def journey(self, config: dict | None = None) -> Journey:
-        return compile_user_flow(self.policy, config or self.flow.config, catalogue())
+        return compile_user_flow(self.policy, config or self.flow.config, tenant_catalogue())
 
 
 def resolve_policy(tenant_segment: str, policy: str | None) -> PolicyContext:

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from flask import jsonify
 
-from ..engine.attributes import catalogue
+from ..store.attributes import tenant_catalogue
 from ..store import keys
 from .context import resolve_policy
 from .errors import protocol_error_page
@@ -23,7 +23,7 @@ def discovery(tenant: str, policy: str | None = None):
     def url(path: str) -> str:  # a document fetched with ?p= lists ?p= endpoints, as B2C's does
         return ctx.endpoint(path, query_form=policy is None)
 
-    attributes = catalogue()
+    attributes = tenant_catalogue()
     app_claims = [attributes[c].token_claim for c in ctx.flow.config.get("application_claims", [])
                   if c in attributes and attributes[c].token_claim]
     flow_claim = [ctx.props["user_flow_claim"]]

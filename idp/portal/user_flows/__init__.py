@@ -1,6 +1,6 @@
-"""Portal blade: User flows (placeholder until the blade is built)."""
+"""Portal blade: User flows (list, New user flow, every per-flow page, Run user flow)."""
 from flask import Blueprint
 
 bp = Blueprint("user_flows", __name__)
 
-from . import views  # noqa: E402,F401
+from . import tabs, views  # noqa: E402,F401

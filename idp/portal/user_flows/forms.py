@@ -1,0 +1,81 @@
+"""Forms of the User flows blade (labels as on the Azure portal's Properties page)."""
+from __future__ import annotations
+
+from flask_wtf import FlaskForm
+from wtforms import BooleanField, IntegerField, SelectField, StringField
+from wtforms.validators import DataRequired, NumberRange, ValidationError
+
+from ..common import choices
+from .config import FLOW_TYPE_LABELS, name_problem
+
+LOCAL_ACCOUNTS = [("email", "Email signup"), ("username", "User ID signup"), ("none", "None")]
+MFA_METHODS = [("email", "Email"), ("phone", "SMS or phone call"), ("sms", "SMS only"),
+               ("call", "Phone call only"), ("totp", "Authenticator app - TOTP")]
+MFA_ENFORCEMENT = [("off", "Off"), ("always", "Always on"), ("conditional", "Conditional")]
+
+
+class NewUserFlowForm(FlaskForm):
+    flow_type = SelectField("User flow type", choices=choices(list(FLOW_TYPE_LABELS.items())))
+    name = StringField("Name", validators=[DataRequired(message="Enter a name.")])
+    local_account_type = SelectField("Local accounts", choices=choices(LOCAL_ACCOUNTS))
+    mfa_method = SelectField("Type of method", choices=choices(MFA_METHODS))
+    mfa_enforcement = SelectField("MFA enforcement", choices=choices(MFA_ENFORCEMENT))
+
+    def validate_name(self, field):
+        problem = name_problem(field.data or "")
+        if problem:
+            raise ValidationError(problem)
+
+
+class PropertiesForm(FlaskForm):
+    token_lifetime_minutes = IntegerField(
+        "Access & ID token lifetimes (minutes)", validators=[NumberRange(5, 1440)])
+    refresh_token_lifetime_days = IntegerField(
+        "Refresh token lifetime (days)", validators=[NumberRange(1, 90)])
+    refresh_token_sliding_window = SelectField(
+        "Refresh token sliding window lifetime", choices=choices([("Bounded", "Bounded"),
+                                                          ("No expiry", "No expiry")]))
+    refresh_token_sliding_window_days = IntegerField(
+        "Lifetime length (days)", validators=[NumberRange(1, 365)])
+    issuer_style = SelectField("Issuer (iss) claim", choices=choices([
+        ("tenantId", "https://<domain>/<tenant id>/v2.0/"),
+        ("tfp", "https://<domain>/tfp/<tenant id>/<user flow>/v2.0/")]))
+    subject = SelectField("Subject (sub) claim", choices=choices([("objectId", "ObjectID")]))
+    user_flow_claim = SelectField("Claim representing user flow",
+                                  choices=choices([("tfp", "tfp"), ("acr", "acr")]))
+    session_lifetime_minutes = IntegerField("Web app session lifetime (minutes)",
+                                            validators=[NumberRange(15, 1440)])
+    session_timeout = SelectField("Web app session timeout",
+                                  choices=choices([("Rolling", "Rolling"), ("Absolute", "Absolute")]))
+    sso_scope = SelectField("Single sign-on configuration", choices=choices([
+        ("Tenant", "Tenant"), ("Application", "Application"), ("Policy", "Policy"),
+        ("Suppressed", "Suppressed")]))
+    require_id_token_in_logout = SelectField("Require ID Token in logout requests",
+                                             choices=choices([("no", "No"), ("yes", "Yes")]))
+    keep_me_signed_in = BooleanField("Enable keep me signed in session")
+    password_complexity = SelectField("Password complexity", choices=choices([
+        ("Simple", "Simple"), ("Strong", "Strong")]))
+    self_service_password_reset = BooleanField("Self-service password reset")
+    mfa_method = SelectField("Type of method", choices=choices(MFA_METHODS))
+    mfa_enforcement = SelectField("MFA enforcement", choices=choices(MFA_ENFORCEMENT))
+    javascript_enabled = BooleanField("Enable JavaScript enforcing page layout")
+
+    def validate_refresh_token_sliding_window_days(self, field):
+        if (field.data and self.refresh_token_lifetime_days.data
+                and field.data < self.refresh_token_lifetime_days.data):
+            raise ValidationError("The lifetime length must be at least the refresh token "
+                                  "lifetime.")
+
+
+class RunUserFlowForm(FlaskForm):
+    class Meta:
+        csrf = False  # a GET form that changes nothing: it only builds a URL
+
+    application = SelectField("Application", validate_choice=False)
+    reply_url = SelectField("Reply URL", validate_choice=False)
+    response_type = SelectField("Response type", default="id_token", choices=choices([
+        ("id_token", "id_token (as B2C's Run user flow does)"),
+        ("code", "code with PKCE")]))
+    prompt_login = BooleanField("prompt=login", default=True)
+    login_hint = StringField("login_hint")
+    ui_locales = StringField("ui_locales")

@@ -1,0 +1,129 @@
+"""The per-flow pages: Properties, Identity providers, User attributes, Application claims,
+Page layouts, API connectors, Languages.  Settings the runtime does not honour yet are saved,
+shown, and marked "not applied yet" on the page."""
+from __future__ import annotations
+
+from flask import flash, redirect, render_template, request, url_for
+
+from ...engine.user_flows import properties as flow_properties
+from ...extensions import db
+from ...models import UserFlow
+from ...store.attributes import tenant_catalogue
+from ..common import audit_change, get_or_404
+from . import bp
+from .config import APPLIED_PROPERTIES, INPUT_TYPES, PAGE_TYPES, TEMPLATES, \
+    attribute_selection, page_layout_update
+from .forms import LOCAL_ACCOUNTS, PropertiesForm
+
+
+def _save(flow: UserFlow, config: dict, what: str) -> None:
+    flow.config = config  # a new dict: the JSON column sees the change
+    audit_change("Update user flow", category="Policy", policy=flow.name, changed=what)
+    db.session.commit()
+    flash(f"{what} of {flow.name} saved. The next run uses them, in every worker.", "success")
+
+
+def _tab(template: str, flow: UserFlow, **context):
+    return render_template(f"portal/user_flows/{template}.html", flow=flow, tab=template,
+                           **context)
+
+
+@bp.route("/<int:flow_id>/properties", methods=["GET", "POST"])
+def properties(flow_id: int):
+    flow = get_or_404(UserFlow, flow_id)
+    props = flow_properties(flow.config)
+    form = PropertiesForm(data={**props, "require_id_token_in_logout":
+                                "yes" if props["require_id_token_in_logout"] else "no"})
+    if form.validate_on_submit():
+        updated = {name: field.data for name, field in form._fields.items()
+                   if name != "csrf_token"}
+        updated["require_id_token_in_logout"] = updated["require_id_token_in_logout"] == "yes"
+        _save(flow, {**flow.config, "properties": {**flow.config.get("properties", {}),
+                                                   **updated}}, "Properties")
+        return redirect(url_for(".properties", flow_id=flow.id), 303)
+    return _tab("properties", flow, form=form, applied=APPLIED_PROPERTIES)
+
+
+@bp.route("/<int:flow_id>/identity-providers", methods=["GET", "POST"])
+def identity_providers(flow_id: int):
+    flow = get_or_404(UserFlow, flow_id)
+    if request.method == "POST":
+        choice = request.form.get("local_account_type")
+        if choice not in dict(LOCAL_ACCOUNTS):
+            flash("Choose Email signup, User ID signup or None.", "error")
+        else:
+            _save(flow, {**flow.config, "local_account_type": choice}, "Identity providers")
+            return redirect(url_for(".identity_providers", flow_id=flow.id), 303)
+    return _tab("identity_providers", flow, choices=LOCAL_ACCOUNTS)
+
+
+@bp.route("/<int:flow_id>/user-attributes", methods=["GET", "POST"])
+def user_attributes(flow_id: int):
+    return _attribute_tab(flow_id, "user_attributes", "User attributes")
+
+
+@bp.route("/<int:flow_id>/application-claims", methods=["GET", "POST"])
+def application_claims(flow_id: int):
+    return _attribute_tab(flow_id, "application_claims", "Application claims")
+
+
+def _attribute_tab(flow_id: int, key: str, title: str):
+    """Both pages post the whole table; each keeps the other column as it was."""
+    flow = get_or_404(UserFlow, flow_id)
+    catalogue = tenant_catalogue()
+    if request.method == "POST":
+        form = dict(request.form)
+        if key == "user_attributes":
+            form.update({f"return:{c}": "on" for c in flow.config.get("application_claims", [])})
+        else:
+            form.update({f"collect:{a['claim']}": "on"
+                         for a in flow.config.get("user_attributes", [])})
+        collected, returned = attribute_selection(form, catalogue,
+                                                  flow.config.get("user_attributes", []))
+        _save(flow, {**flow.config, "user_attributes": collected,
+                     "application_claims": returned}, title)
+        return redirect(url_for(f".{key}", flow_id=flow.id), 303)
+    return _tab("attributes", flow, key=key, title=title, catalogue=catalogue,
+                collected={a["claim"] for a in flow.config.get("user_attributes", [])},
+                returned=set(flow.config.get("application_claims", [])))
+
+
+@bp.route("/<int:flow_id>/page-layouts", methods=["GET", "POST"])
+def page_layouts(flow_id: int):
+    flow = get_or_404(UserFlow, flow_id)
+    catalogue = tenant_catalogue()
+    errors: dict[str, str] = {}
+    if request.method == "POST":
+        updated, errors = page_layout_update(request.form, flow.config.get("user_attributes", []))
+        layouts = {page: {"template": request.form.get(f"template:{page}", "Ocean Blue"),
+                          "custom_page_uri": request.form.get(f"uri:{page}", "").strip()}
+                   for page in PAGE_TYPES}
+        if any(layout["template"] not in TEMPLATES for layout in layouts.values()):
+            errors["_page"] = "Choose Ocean Blue, Slate Gray or Classic."
+        if not errors:
+            _save(flow, {**flow.config, "user_attributes": updated, "page_layouts": layouts},
+                  "Page layouts")
+            return redirect(url_for(".page_layouts", flow_id=flow.id), 303)
+    return _tab("page_layouts", flow, catalogue=catalogue, errors=errors, pages=PAGE_TYPES,
+                templates=TEMPLATES, input_types=INPUT_TYPES,
+                layouts=flow.config.get("page_layouts", {})), 200 if not errors else 400
+
+
+@bp.get("/<int:flow_id>/api-connectors")
+def api_connectors(flow_id: int):
+    return _tab("api_connectors", get_or_404(UserFlow, flow_id))
+
+
+@bp.route("/<int:flow_id>/languages", methods=["GET", "POST"])
+def languages(flow_id: int):
+    flow = get_or_404(UserFlow, flow_id)
+    if request.method == "POST":
+        enabled = request.form.get("enabled") == "on"
+        default = request.form.get("default_language", "en")
+        if default not in ("en", "fr", "de", "es", "ja"):
+            flash("Choose a default language from the list.", "error")
+        else:
+            _save(flow, {**flow.config, "languages": {"enabled": enabled,
+                                                      "default": default}}, "Languages")
+            return redirect(url_for(".languages", flow_id=flow.id), 303)
+    return _tab("languages", flow, languages=flow.config.get("languages", {}))
