@@ -22,12 +22,21 @@ from .issuance import set_cookie
 from .responses import error_to_app
 
 
-def _sso_session(req, props):
-    """The browser's session if this request may use it, else None."""
-    if "login" in req.prompt or props["sso_scope"] == "Suppressed":
+def _sso_session(req, ctx):
+    """The browser's session if this request may use it, else None.
+
+    SSO scope (b2c-reference §4.3): Tenant shares the session with every app and flow,
+    Application only with apps it signed in to, Policy only with flows it ran, Suppressed never.
+    """
+    scope = ctx.props["sso_scope"]
+    if "login" in req.prompt or scope == "Suppressed":
         return None
     session = sessions.find_session(request.cookies.get(sessions.COOKIE))
     if session is None:
+        return None
+    if scope == "Application" and req.client_id not in session.client_ids:
+        return None
+    if scope == "Policy" and ctx.policy not in session.policies:
         return None
     if req.max_age is not None and time.time() - session.auth_time > req.max_age:
         return None
@@ -46,7 +55,7 @@ def authorize(tenant: str, policy: str | None = None):
         mode = response_mode_for(params, None if "response_type" not in params
                                  else frozenset(params["response_type"].split()))
         return error_to_app(redirect_uri, mode, params.get("state"), error)
-    session = _sso_session(req, ctx.props)
+    session = _sso_session(req, ctx)
     if "none" in req.prompt and session is None:
         return error_to_app(req.redirect_uri, req.response_mode, req.state,
                             B2CError("AADB2C90077", "None", error="login_required"))

@@ -80,3 +80,48 @@ def test_logout_with_a_forged_id_token_hint_is_refused(client):
     response = client.get(policy_url("oauth2/v2.0/logout"), query_string={
         "id_token_hint": forged, "post_logout_redirect_uri": f"{BASE}/rp/signout-callback-oidc"})
     assert response.status_code == 400 and "AADB2C90208" in response.get_data(as_text=True)
+
+
+def _second_flow(app, name, sso_scope):
+    from idp.models import UserFlow
+    from idp.seed import SUSI_CONFIG
+    with app.app_context():
+        db.session.add(UserFlow(name=name, name_key=name.lower(), flow_type="signUpOrSignIn",
+                                config={**SUSI_CONFIG, "properties": {"sso_scope": sso_scope}}))
+        db.session.commit()
+
+
+def test_sso_scope_policy_prompts_in_another_flow(flow, app):
+    _second_flow(app, "B2C_1_policy", "Policy")
+    rp = signed_up(flow)
+    other = flow.authorize(rp["client_id"], rp["redirect_uri"], policy="B2C_1_policy")
+    assert other.status_code == 200 and 'id="signInName"' in other.get_data(as_text=True)
+
+
+def test_sso_scope_tenant_shares_the_session_across_flows(flow, app):
+    _second_flow(app, "B2C_1_tenant", "Tenant")
+    rp = signed_up(flow)
+    other = flow.authorize(rp["client_id"], rp["redirect_uri"], policy="B2C_1_tenant")
+    assert "code" in flow.redirect_params(other)
+
+
+def test_sso_scope_suppressed_always_prompts(flow, app):
+    _second_flow(app, "B2C_1_suppressed", "Suppressed")
+    rp = flow.rp()
+    flow.authorize(rp["client_id"], rp["redirect_uri"], policy="B2C_1_suppressed")
+    flow.sign_up("suppressed@example.com")
+    again = flow.authorize(rp["client_id"], rp["redirect_uri"], policy="B2C_1_suppressed")
+    assert again.status_code == 200 and 'id="signInName"' in again.get_data(as_text=True)
+
+
+def test_sso_scope_application_prompts_for_another_app(flow, app):
+    from tests.factories import make_app_registration
+    _second_flow(app, "B2C_1_app", "Application")
+    rp = flow.rp()
+    flow.authorize(rp["client_id"], rp["redirect_uri"], policy="B2C_1_app")
+    flow.sign_up("appscope@example.com")
+    other = make_app_registration(app, name="other-app")
+    response = flow.authorize(other["client_id"], other["redirect_uri"], policy="B2C_1_app")
+    assert response.status_code == 200 and 'id="signInName"' in response.get_data(as_text=True)
+    same = flow.authorize(rp["client_id"], rp["redirect_uri"], policy="B2C_1_app")
+    assert "code" in flow.redirect_params(same)
