@@ -1,19 +1,25 @@
 """The token viewer at ``/jwt`` (the reply URL "Run user flow" uses, like https://jwt.ms).
 
 It receives an ``id_token`` by form_post, by fragment (``static/js/viewer.js`` posts it here) or
-pasted, and shows the header and payload with the signature checked against the tenant's keys.
+pasted, and shows the header and payload, each claim's meaning, the times in readable form, the
+signature checked against the tenant's keys, and a link to the run that made the token.
 """
 from __future__ import annotations
 
 import base64
+import datetime as dt
 import json
+import time
 
 from flask import Blueprint, render_template, request
 from joserfc import jwt
 from joserfc.errors import JoseError
 from joserfc.jwk import KeySet
 
+from ..extensions import db
+from ..models import FlowTransaction
 from ..store import keys
+from .claims import compare, meaning, readable
 
 bp = Blueprint("viewer", __name__, url_prefix="/jwt")
 
@@ -31,6 +37,8 @@ def decode_for_display(token: str) -> dict:
         header, payload = _segment(parts[0]), _segment(parts[1])
     except (ValueError, UnicodeDecodeError):
         return {"error": "The token's header or payload is not base64url-encoded JSON."}
+    if not isinstance(header, dict) or not isinstance(payload, dict):
+        return {"error": "The token's header and payload must be JSON objects."}
     published = keys.jwks()
     if header.get("kid") not in {k["kid"] for k in published["keys"]}:
         status = "key unknown"
@@ -40,15 +48,50 @@ def decode_for_display(token: str) -> dict:
             status = "signature valid"
         except (JoseError, ValueError):
             status = "signature invalid"
-    return {"header": header, "payload": payload, "signature": status}
+    now = time.time()
+    rows = [{"claim": k, "value": v, "meaning": meaning(k), "readable": readable(k, v, now)}
+            for k, v in payload.items()]
+    return {"header": header, "payload": payload, "signature": status, "rows": rows,
+            "run": find_run(payload) if status == "signature valid" else None}
+
+
+def find_run(payload: dict) -> FlowTransaction | None:
+    """The run that made this token: same user and app, finished within seconds of ``iat``.
+    (B2C tokens carry no run id; a refreshed token has no run.)"""
+    iat, sub, aud = payload.get("iat"), payload.get("sub"), payload.get("aud")
+    if not isinstance(iat, int) or not sub or not aud:
+        return None
+    issued = dt.datetime.fromtimestamp(iat, dt.timezone.utc).replace(tzinfo=None)
+    window = dt.timedelta(seconds=5)
+    return db.session.execute(
+        db.select(FlowTransaction).filter(
+            FlowTransaction.user_object_id == sub, FlowTransaction.client_id == aud,
+            FlowTransaction.status == "completed",
+            FlowTransaction.updated_at.between(issued - window, issued + window))
+        .order_by(FlowTransaction.updated_at.desc())).scalars().first()
+
+
+def _pretty(data) -> str:
+    return json.dumps(data, indent=2, ensure_ascii=False)
 
 
 @bp.route("", methods=["GET", "POST"], strict_slashes=False)
 def index():
     token = request.form.get("id_token") or request.form.get("token") or ""
-    code = request.values.get("code")
-    error = request.values.get("error")
     decoded = decode_for_display(token) if token else None
-    return render_template("viewer/index.html", token=token, decoded=decoded, code=code,
-                           error=error, error_description=request.values.get("error_description"),
-                           pretty=lambda d: json.dumps(d, indent=2, ensure_ascii=False))
+    return render_template("viewer/index.html", token=token, decoded=decoded,
+                           code=request.values.get("code"), error=request.values.get("error"),
+                           error_description=request.values.get("error_description"),
+                           pretty=_pretty)
+
+
+@bp.route("/compare", methods=["GET", "POST"])
+def compare_tokens():
+    first, second = request.form.get("a", ""), request.form.get("b", "")
+    a = decode_for_display(first) if first else None
+    b = decode_for_display(second) if second else None
+    rows = None
+    if a and b and "error" not in a and "error" not in b:
+        rows = compare(a["payload"], b["payload"])
+    return render_template("viewer/compare.html", first=first, second=second, a=a, b=b,
+                           rows=rows)

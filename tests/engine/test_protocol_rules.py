@@ -129,3 +129,17 @@ def test_output_claims_leave_out_empty_values():
 def test_issuer_styles():
     assert issuer("http://h", "tid", "B2C_1_x") == "http://h/tid/v2.0/"
     assert issuer("http://h", "tid", "B2C_1_x", "tfp") == "http://h/tfp/tid/B2C_1_x/v2.0/"
+
+
+def test_explain_claims_calls_out_collected_not_returned_and_returned_but_empty():
+    from idp.engine.attributes import catalogue, custom_attribute
+    from idp.engine.explain import (COLLECTED_NOT_RETURNED, IN_TOKEN, RETURNED_BUT_EMPTY,
+                                    explain_claims)
+    attributes = catalogue((custom_attribute("Colour"),))
+    config = {"user_attributes": [{"claim": "displayName"}, {"claim": "extension_Colour"}],
+              "application_claims": ["displayName", "city"]}
+    rows = {r["claim"]: r for r in explain_claims(
+        config, {"displayName": "Ann", "extension_Colour": "red"}, attributes)}
+    assert rows["displayName"]["status"] == IN_TOKEN
+    assert rows["extension_Colour"]["status"] == COLLECTED_NOT_RETURNED
+    assert rows["city"]["status"] == RETURNED_BUT_EMPTY and rows["city"]["token_claim"] == "city"
