@@ -24,6 +24,8 @@ class AppRegistration(db.Model):
     front_channel_logout_url: Mapped[str | None] = mapped_column(sa.String(2048))
     implicit_id_tokens: Mapped[bool] = mapped_column(default=False)
     implicit_access_tokens: Mapped[bool] = mapped_column(default=False)
+    #: Authentication > Advanced settings > "Allow public client flows" (needed for ROPC).
+    allow_public_client_flows: Mapped[bool] = mapped_column(default=False)
     supported_account_types: Mapped[str] = mapped_column(sa.String(32), default="b2c")
     #: Expose an API: the Application ID URI and its scopes
     #: ``[{"value", "admin_consent_display_name", "admin_consent_description", "enabled"}]``.

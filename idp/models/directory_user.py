@@ -22,6 +22,15 @@ class DirectoryUser(db.Model):
     account_enabled: Mapped[bool] = mapped_column(default=True)
     password_hash: Mapped[str | None] = mapped_column(sa.String(128))
     password_last_set: Mapped[dt.datetime | None]
+    #: smart lockout (b2c-reference §7.1): failures since the last success, the lock's end,
+    #: how many lock periods so far (they grow), and the last wrong password's hash (the same
+    #: wrong password again counts once).
+    failed_sign_ins: Mapped[int] = mapped_column(default=0, server_default="0")
+    locked_until: Mapped[dt.datetime | None]
+    lockout_periods: Mapped[int] = mapped_column(default=0, server_default="0")
+    last_failed_password: Mapped[str | None] = mapped_column(sa.String(64))
+    #: MFA enrolment: {"totp_secret": ..., "phone": ..., "methods": [...]}.
+    mfa: Mapped[dict] = mapped_column(sa.JSON, default=dict)
     created_at: Mapped[dt.datetime] = mapped_column(default=utcnow, index=True)
     updated_at: Mapped[dt.datetime] = mapped_column(default=utcnow, onupdate=utcnow)
 

@@ -1,8 +1,8 @@
 """initial schema
 
-Revision ID: 00e6b74483ca
+Revision ID: 847cd0cefc4c
 Revises: 
-Create Date: 2026-11-21 22:36:49.517792
+Create Date: 2026-11-21 22:45:36.622025
 
 """
 from alembic import op
@@ -10,7 +10,7 @@ import sqlalchemy as sa
 
 
 # revision identifiers, used by Alembic.
-revision = '00e6b74483ca'
+revision = '847cd0cefc4c'
 down_revision = None
 branch_labels = None
 depends_on = None
@@ -35,6 +35,7 @@ def upgrade():
     sa.Column('front_channel_logout_url', sa.String(length=2048), nullable=True),
     sa.Column('implicit_id_tokens', sa.Boolean(), nullable=False),
     sa.Column('implicit_access_tokens', sa.Boolean(), nullable=False),
+    sa.Column('allow_public_client_flows', sa.Boolean(), nullable=False),
     sa.Column('supported_account_types', sa.String(length=32), nullable=False),
     sa.Column('app_id_uri', sa.String(length=255), nullable=True),
     sa.Column('exposed_scopes', sa.JSON(), nullable=False),
@@ -97,6 +98,11 @@ def upgrade():
     sa.Column('account_enabled', sa.Boolean(), nullable=False),
     sa.Column('password_hash', sa.String(length=128), nullable=True),
     sa.Column('password_last_set', sa.DateTime(), nullable=True),
+    sa.Column('failed_sign_ins', sa.Integer(), server_default='0', nullable=False),
+    sa.Column('locked_until', sa.DateTime(), nullable=True),
+    sa.Column('lockout_periods', sa.Integer(), server_default='0', nullable=False),
+    sa.Column('last_failed_password', sa.String(length=64), nullable=True),
+    sa.Column('mfa', sa.JSON(), nullable=False),
     sa.Column('created_at', sa.DateTime(), nullable=False),
     sa.Column('updated_at', sa.DateTime(), nullable=False),
     sa.PrimaryKeyConstraint('object_id', name=op.f('pk_directory_user'))
