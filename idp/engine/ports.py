@@ -5,14 +5,17 @@ the database.
 """
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any, Protocol
+
+from .lockout import LockoutPolicy, LockoutState
 
 
 @dataclass(frozen=True)
 class AccountRef:
     object_id: str
     account_enabled: bool = True
+    lockout: LockoutState = field(default_factory=LockoutState)
 
 
 class AccountExists(Exception):
@@ -36,6 +39,21 @@ class Directory(Protocol):
     def read_claims(self, object_id: str) -> dict[str, Any]:
         """The account's claims by bag name (displayName, emails, extension_*...)."""
 
+    def find_by_email(self, email: str) -> AccountRef | None:
+        """The local account whose e-mail identity is ``email`` (password reset)."""
+
+    def password_fingerprint(self, object_id: str, password: str) -> str:
+        """A keyed hash of a wrong password, so the same one counts once (never stored raw)."""
+
+    def save_lockout(self, object_id: str, state: LockoutState) -> None:
+        """Persist the account's lockout state."""
+
+    def set_password(self, object_id: str, password: str) -> None:
+        """Set a new password (and clear the lockout: a reset unlocks)."""
+
+    def update_attributes(self, object_id: str, attributes: dict[str, Any]) -> None:
+        """Write the given claims (profile editing)."""
+
 
 class Mailer(Protocol):
     def send(self, to: str, subject: str, body: str, code: str | None = None) -> None:
@@ -47,3 +65,4 @@ class Ports:
     directory: Directory
     mailer: Mailer
     tenant_name: str = "contoso"
+    lockout: LockoutPolicy = field(default_factory=LockoutPolicy)

@@ -15,21 +15,12 @@ from typing import Any, Mapping
 from .errors import B2CError
 from .journey import Continue, Select, StepContext, Stay, TRANSIENT_CLAIMS
 from .passwords import Complexity, complexity_error
-from .ports import AccountExists
+from .validation_profiles import VALIDATORS, FieldError
 from .strings import text
 
 EMAIL_RE = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
 MAX_CODE_ATTEMPTS = 3
 MAX_CODES_SENT = 5
-
-
-class FieldError(Exception):
-    """A validation profile refused the submission; ``field`` None means a page-level error."""
-
-    def __init__(self, message: str, field: str | None = None) -> None:
-        super().__init__(message)
-        self.message = message
-        self.field = field
 
 
 def _digest(code: str) -> str:
@@ -244,48 +235,3 @@ def _check_code(ctx: StepContext, code: str) -> dict[str, Any]:
                    message_kind="info")
     ctx.event("Verify email address", email=pending["email"])
     return {}
-
-
-# --- validation technical profiles ----------------------------------------------------------
-
-def validate_local_credentials(ctx: StepContext, profile: Any, claims: dict) -> dict:
-    """``login-NonInteractive``: check the sign-in name and password against the directory."""
-    sign_in_type = profile.metadata.get("sign_in_type", "emailAddress")
-    name = claims.get("signInName", "")
-    account = ctx.ports.directory.find_local_account(sign_in_type, name)
-    if account is None:
-        ctx.event("Validate local account credentials", result="failure", reason="not found")
-        raise FieldError(text("UserMessageIfClaimsPrincipalDoesNotExist"))
-    if not account.account_enabled:
-        ctx.event("Validate local account credentials", result="failure",
-                  user=account.object_id, reason="disabled")
-        raise FieldError(text("UserMessageIfUserAccountDisabled"))
-    if not ctx.ports.directory.check_password(account.object_id, claims.get("password", "")):
-        ctx.event("Validate local account credentials", result="failure",
-                  user=account.object_id, reason="wrong password")
-        raise FieldError(text("UserMessageIfInvalidPassword"))
-    ctx.event("Validate local account credentials", user=account.object_id)
-    return {"objectId": account.object_id, "authenticationSource": "localAccountAuthentication"}
-
-
-def write_local_account(ctx: StepContext, profile: Any, claims: dict) -> dict:
-    """``AAD-UserWriteUsingLogonEmail``: create the account with the persisted claims."""
-    persisted = profile.metadata.get("persisted_claims", ())
-    email = claims.get("email")
-    try:
-        object_id = ctx.ports.directory.create_local_account(
-            sign_in_type=profile.metadata.get("sign_in_type", "emailAddress"),
-            sign_in_name=claims.get("signInName") or email, email=email,
-            password=claims["newPassword"],
-            attributes={k: claims[k] for k in persisted if claims.get(k) not in (None, "")})
-    except AccountExists:
-        raise FieldError(text("UserMessageIfClaimsPrincipalAlreadyExists")) from None
-    ctx.event("A self-service sign-up request was completed", user=object_id)
-    return {"objectId": object_id, "newUser": True,
-            "authenticationSource": "localAccountAuthentication"}
-
-
-VALIDATORS = {
-    "LocalCredentialValidation": validate_local_credentials,
-    "DirectoryWrite": write_local_account,
-}

@@ -58,6 +58,18 @@ EN: dict[str, str] = {
     "UserMessageIfUserAccountDisabled": "Your account has been locked. Contact your support "
                                         "person to unlock it, then try again.",
     "DefaultMessage": "Invalid username or password.",
+    "UserMessageIfUserAccountLocked": "Your account is temporarily locked to prevent "
+                                      "unauthorized use. Try again later.",
+    "UserMessageIfAccountNotFoundForReset": "An account could not be found for the provided "
+                                            "user ID.",
+    # password reset and profile editing pages
+    "button_continue_generic": "Continue",
+    "heading_reset": "Forgot your password?",
+    "intro_reset": "Verify your email address, then choose a new password.",
+    "intro_new_password": "Choose a new password.",
+    "heading_profile": "Edit profile",
+    "intro_profile": "Update your details.",
+    "username": "Username",
 }
 
 

@@ -1,16 +1,19 @@
 """User flows compile into journeys: the configuration a learner sets in the portal becomes the
 same steps and technical profiles a custom policy would spell out (compare the starter pack's
-``SignUpOrSignIn`` journey: CombinedSignInAndSignUp, sign-up ClaimsExchange, AAD read,
-SendClaims).
+``SignUpOrSignin``, ``ProfileEdit`` and ``PasswordReset`` journeys).
+
+Technical profiles are built by :mod:`.flow_profiles`; this module orders them into steps for
+each flow type of b2c-reference §5.1.
 """
 from __future__ import annotations
 
 from typing import Any, Mapping
 
 from .attributes import AttributeDef
-from .journey import (ClaimRef, Journey, OrchestrationStep, Precondition, RelyingParty,
-                      TechnicalProfile)
-from .strings import text
+from .flow_profiles import (SIGN_IN_TYPES, common_profiles, new_password_page,
+                            password_discovery_page, profile_edit_page, sign_in_page,
+                            sign_up_page)
+from .journey import Journey, OrchestrationStep, Precondition, RelyingParty
 
 #: Properties of a new user flow, with B2C's defaults (b2c-reference §4.2, §4.3, §5.2).
 DEFAULT_PROPERTIES: dict[str, Any] = {
@@ -25,14 +28,20 @@ DEFAULT_PROPERTIES: dict[str, Any] = {
     "session_timeout": "Rolling",             # Rolling | Absolute
     "sso_scope": "Tenant",                    # Tenant | Application | Policy | Suppressed
     "require_id_token_in_logout": False,
-    "password_complexity": "Strong",
+    "password_complexity": "Strong",          # Simple | Strong | {custom settings}
     "self_service_password_reset": False,
 }
 
-FLOW_TYPES = {"signUpOrSignIn": "Sign up and sign in"}
+FLOW_TYPES = {"signUpOrSignIn": "Sign up and sign in", "signUp": "Sign up",
+              "signIn": "Sign in", "profileUpdate": "Profile editing",
+              "passwordReset": "Password reset",
+              "resourceOwner": "Sign in using resource owner password credentials (ROPC)"}
+#: flow types whose journey runs in the browser (ROPC runs at the token endpoint only)
+INTERACTIVE_TYPES = ("signUpOrSignIn", "signUp", "signIn", "profileUpdate", "passwordReset")
 
-_SIGN_IN_TYPES = {"email": ("emailAddress", "logonIdentifier_email", "local_intro_email"),
-                  "username": ("userName", "logonIdentifier_username", "local_intro_username")}
+SKIP_IF_SIGNED_IN = Precondition("ClaimsExist", ("objectId",))
+ONLY_WHEN_RESETTING = Precondition("ClaimsExist", ("isForgotPassword",),
+                                   execute_action_if_true=False)
 
 
 def properties(config: Mapping[str, Any]) -> dict[str, Any]:
@@ -40,97 +49,72 @@ def properties(config: Mapping[str, Any]) -> dict[str, Any]:
     return {**DEFAULT_PROPERTIES, **config.get("properties", {})}
 
 
-def _collected(config: Mapping[str, Any], attributes: Mapping[str, AttributeDef]) -> list:
-    refs = []
-    for item in sorted(config.get("user_attributes", ()), key=lambda a: a.get("order", 0)):
-        attribute = attributes.get(item["claim"])
-        if attribute is None or not attribute.collectable or attribute.claim == "email":
-            continue
-        refs.append(ClaimRef(attribute.claim, item.get("label") or attribute.label,
-                             item.get("input_type") or attribute.input_type,
-                             required=not item.get("optional", False),
-                             data_type=attribute.data_type))
-    return refs
+def _step(order: int, kind: str, *exchanges: tuple[str, str], pre=(), selections=()):
+    return OrchestrationStep(order, kind, tuple(exchanges), tuple(pre), tuple(selections))
 
 
-def _sign_in_page(config: Mapping[str, Any], props: Mapping[str, Any]) -> TechnicalProfile:
-    sign_in_type, label, intro = _SIGN_IN_TYPES[config.get("local_account_type", "email")]
-    forgot = ({"id": "forgotPassword", "label": "forgotpassword_link",
-               "exchange": "ForgotPasswordExchange"}
-              if props["self_service_password_reset"] else
-              {"id": "forgotPassword", "label": "forgotpassword_link",
-               "exchange": "ForgotPasswordExchange", "error": "AADB2C90118"})
-    return TechnicalProfile(
-        "SelfAsserted-LocalAccountSignin-Email", "SelfAsserted", "Local Account Signin",
-        metadata={"contract": "unifiedssp", "content_definition": "api.signuporsignin",
-                  "heading": "heading", "intro": intro, "primary_id": "next",
-                  "primary_label": "button_signin", "links": [
-                      forgot,
-                      {"id": "createAccount", "label": "createaccount_one_link",
-                       "intro": "createaccount_intro", "exchange": "SignUpWithLogonEmailExchange"},
-                  ]},
-        output_claims=(ClaimRef("signInName", text(label), "EmailBox"
-                                if sign_in_type == "emailAddress" else "TextBox"),
-                       ClaimRef("password", text("password"), "Password")),
-        validation_profiles=("login-NonInteractive",), sso_skippable=True)
-
-
-def _sign_up_page(config: Mapping[str, Any], props: Mapping[str, Any],
-                  attributes: Mapping[str, AttributeDef]) -> TechnicalProfile:
-    collected = _collected(config, attributes)
-    fields = (ClaimRef("email", attributes["email"].label, "EmailBox",
-                       requires_verification=True),
-              ClaimRef("newPassword", text("newPassword"), "Password"),
-              ClaimRef("reenterPassword", text("reenterPassword"), "Password"), *collected)
-    return TechnicalProfile(
-        "LocalAccountSignUpWithLogonEmail", "SelfAsserted", "Email signup",
-        metadata={"contract": "selfasserted", "content_definition": "api.localaccountsignup",
-                  "intro": "initial_intro", "primary_id": "continue",
-                  "primary_label": "button_continue", "cancel": True,
-                  "password_complexity": props["password_complexity"],
-                  "max_lengths": {a.claim: attributes[a.claim].max_length for a in collected
-                                  if attributes[a.claim].max_length}},
-        output_claims=fields, validation_profiles=("AAD-UserWriteUsingLogonEmail",))
+def _steps_for(flow_type: str, sspr: bool) -> list[tuple]:
+    """(type, exchanges, preconditions, selections) for each step, before numbering."""
+    sign_in = ("LocalAccountSigninEmailExchange", "SelfAsserted-LocalAccountSignin-Email")
+    sign_up = ("SignUpWithLogonEmailExchange", "LocalAccountSignUpWithLogonEmail")
+    forgot = ("ForgotPasswordExchange", "LocalAccountDiscoveryUsingEmailAddress")
+    new_password = ("NewCredentials", "LocalAccountWritePasswordUsingObjectId")
+    read = ("AADUserReadWithObjectId", "AAD-UserReadUsingObjectId")
+    if flow_type == "signUpOrSignIn":
+        steps = [("CombinedSignInAndSignUp", [sign_in], [],
+                  [sign_up[0]] + ([forgot[0]] if sspr else [])),
+                 ("ClaimsExchange", [sign_up] + ([forgot] if sspr else []),
+                  [SKIP_IF_SIGNED_IN], [])]
+        if sspr:
+            steps.append(("ClaimsExchange", [new_password], [ONLY_WHEN_RESETTING], []))
+        return steps + [("ClaimsExchange", [read], [], [])]
+    if flow_type == "signUp":
+        return [("ClaimsExchange", [sign_up], [], []), ("ClaimsExchange", [read], [], [])]
+    if flow_type == "signIn":
+        return [("CombinedSignInAndSignUp", [sign_in], [], []),
+                ("ClaimsExchange", [read], [], [])]
+    if flow_type == "profileUpdate":
+        return [("CombinedSignInAndSignUp", [sign_in], [], []),
+                ("ClaimsExchange", [read], [], []),
+                ("ClaimsExchange", [("ProfileEditExchange", "SelfAsserted-ProfileUpdate")],
+                 [], [])]
+    if flow_type == "passwordReset":
+        return [("ClaimsExchange", [forgot], [], []),
+                ("ClaimsExchange", [new_password], [], []),
+                ("ClaimsExchange", [read], [], [])]
+    raise ValueError(f"user flow type {flow_type!r} has no pages: it runs at the token endpoint")
 
 
 def compile_user_flow(name: str, config: Mapping[str, Any],
                       attributes: Mapping[str, AttributeDef]) -> Journey:
     """Compile a user flow's configuration into its journey.
 
-    :raise ValueError: for a flow type this emulator does not run yet.
+    :raise ValueError: for a flow this emulator cannot run (named in the message).
     """
     flow_type = config.get("type", "signUpOrSignIn")
     if flow_type not in FLOW_TYPES:
         raise ValueError(f"user flow type {flow_type!r} is not supported by this emulator yet")
+    local = config.get("local_account_type", "email")
+    if local not in SIGN_IN_TYPES:
+        raise ValueError("this user flow has no identity provider: its local accounts are set "
+                         "to None and no social provider is configured")
     props = properties(config)
-    sign_in_type = _SIGN_IN_TYPES[config.get("local_account_type", "email")][0]
-    sign_up = _sign_up_page(config, props, attributes)
-    persisted = tuple(ref.claim for ref in sign_up.output_claims
-                      if ref.claim not in ("email", "newPassword", "reenterPassword"))
+    sspr = bool(props["self_service_password_reset"]) and flow_type == "signUpOrSignIn"
+    links_sign_up = flow_type == "signUpOrSignIn"
     profiles = {p.id: p for p in (
-        _sign_in_page(config, props),
-        sign_up,
-        TechnicalProfile("login-NonInteractive", "LocalCredentialValidation",
-                         metadata={"sign_in_type": sign_in_type}),
-        TechnicalProfile("AAD-UserWriteUsingLogonEmail", "DirectoryWrite",
-                         metadata={"sign_in_type": sign_in_type,
-                                   "persisted_claims": persisted}),
-        TechnicalProfile("AAD-UserReadUsingObjectId", "DirectoryRead"),
-        TechnicalProfile("JwtIssuer", "JwtIssuer"),
-    )}
-    steps = (
-        OrchestrationStep(1, "CombinedSignInAndSignUp",
-                          (("LocalAccountSigninEmailExchange",
-                            "SelfAsserted-LocalAccountSignin-Email"),),
-                          selections=("SignUpWithLogonEmailExchange",)),
-        OrchestrationStep(2, "ClaimsExchange",
-                          (("SignUpWithLogonEmailExchange", "LocalAccountSignUpWithLogonEmail"),),
-                          (Precondition("ClaimsExist", ("objectId",)),)),
-        OrchestrationStep(3, "ClaimsExchange",
-                          (("AADUserReadWithObjectId", "AAD-UserReadUsingObjectId"),)),
-        OrchestrationStep(4, "SendClaims", (("JwtIssuer", "JwtIssuer"),)),
-    )
-    returned = tuple((claim, attributes[claim].token_claim)
-                     for claim in config.get("application_claims", ())
-                     if claim in attributes and attributes[claim].token_claim)
-    return Journey(name, steps, profiles, RelyingParty(returned))
+        sign_in_page(config, props, sign_up_link=links_sign_up, sspr=sspr),
+        sign_up_page(config, props, attributes), password_discovery_page(),
+        new_password_page(props), profile_edit_page(config, attributes),
+        *common_profiles(config))}
+    numbered = [_step(order, kind, *exchanges, pre=pre, selections=selections)
+                for order, (kind, exchanges, pre, selections)
+                in enumerate(_steps_for(flow_type, sspr), start=1)]
+    numbered.append(_step(len(numbered) + 1, "SendClaims", ("JwtIssuer", "JwtIssuer")))
+    returned = [(claim, attributes[claim].token_claim)
+                for claim in config.get("application_claims", ())
+                if claim in attributes and attributes[claim].token_claim]
+    if sspr:
+        # Emitted only on runs that went through "Forgot your password?" (an empty claim is
+        # left out); b2c-reference marks its emission semantics unverified: this is our choice.
+        returned.append(("isForgotPassword", "isForgotPassword"))
+    return Journey(name, tuple(numbered), profiles, RelyingParty(tuple(returned)))

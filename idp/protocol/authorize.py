@@ -55,6 +55,12 @@ def authorize(tenant: str, policy: str | None = None):
         mode = response_mode_for(params, None if "response_type" not in params
                                  else frozenset(params["response_type"].split()))
         return error_to_app(redirect_uri, mode, params.get("state"), error)
+    try:
+        ctx.journey()
+    except ValueError as problem:  # a flow type or setting that cannot run in a browser
+        return error_to_app(req.redirect_uri, req.response_mode, req.state, B2CError(
+            None, error="invalid_request", message=f"The user flow '{ctx.policy}' cannot run: "
+                                                   f"{problem}."))
     session = _sso_session(req, ctx)
     if "none" in req.prompt and session is None:
         return error_to_app(req.redirect_uri, req.response_mode, req.state,

@@ -1,10 +1,15 @@
 """The engine's Directory port over the ``directory_user`` and ``user_identity`` tables."""
 from __future__ import annotations
 
+import datetime as dt
+import hashlib
+import hmac
 from typing import Any
 
+from flask import current_app
 from sqlalchemy.exc import IntegrityError
 
+from ..engine.lockout import LockoutState
 from ..engine.ports import AccountExists, AccountRef
 from ..extensions import db
 from ..models import DirectoryUser, UserIdentity
@@ -28,7 +33,44 @@ class SqlDirectory:
         identity = self._identity(sign_in_type, sign_in_name)
         if identity is None:
             return None
-        return AccountRef(identity.user_object_id, identity.user.account_enabled)
+        user = identity.user
+        locked = user.locked_until.replace(tzinfo=dt.timezone.utc).timestamp() \
+            if user.locked_until else None
+        return AccountRef(user.object_id, user.account_enabled, LockoutState(
+            user.failed_sign_ins, locked, user.lockout_periods, user.last_failed_password))
+
+    def find_by_email(self, email: str) -> AccountRef | None:
+        return self.find_local_account("emailAddress", email)
+
+    def password_fingerprint(self, object_id: str, password: str) -> str:
+        key = f"{current_app.config['SECRET_KEY']}:{object_id}".encode()
+        return hmac.new(key, password.encode("utf-8"), hashlib.sha256).hexdigest()
+
+    def save_lockout(self, object_id: str, state: LockoutState) -> None:
+        user = db.session.get(DirectoryUser, object_id)
+        user.failed_sign_ins = state.failures
+        user.lockout_periods = state.periods
+        user.last_failed_password = state.last_failed
+        user.locked_until = (dt.datetime.fromtimestamp(state.locked_until, dt.timezone.utc)
+                             .replace(tzinfo=None) if state.locked_until else None)
+
+    def set_password(self, object_id: str, password: str) -> None:
+        user = db.session.get(DirectoryUser, object_id)
+        user.password_hash = hash_password(password)
+        user.password_last_set = utcnow()
+        self.save_lockout(object_id, LockoutState())
+
+    def update_attributes(self, object_id: str, attributes: dict[str, Any]) -> None:
+        user = db.session.get(DirectoryUser, object_id)
+        extra = dict(user.attributes)
+        for claim, value in attributes.items():
+            if claim in COLUMNS:
+                setattr(user, COLUMNS[claim], value or None)
+            elif value in (None, ""):
+                extra.pop(claim, None)
+            else:
+                extra[claim] = value
+        user.attributes = extra
 
     def check_password(self, object_id: str, password: str) -> bool:
         user = db.session.get(DirectoryUser, object_id)

@@ -30,3 +30,18 @@ def find_user_flow(policy: str) -> UserFlow | None:
 
 def public_url() -> str:
     return current_app.config["IDP_PUBLIC_URL"]
+
+
+#: tenant-wide settings and B2C's defaults (b2c-reference §7.1, §7.2)
+TENANT_DEFAULTS = {
+    "lockout_threshold": 10,          # Custom smart lockout: Lockout threshold
+    "lockout_duration_seconds": 60,   # Custom smart lockout: Lockout duration in seconds
+    "audit_retention_days": 7,
+    "default_local_account_type": "email",
+}
+
+
+def tenant_settings(tenant: Tenant | None = None) -> dict:
+    """The tenant's settings with B2C's defaults filled in."""
+    tenant = tenant or current_tenant()
+    return {**TENANT_DEFAULTS, **(tenant.settings or {})}

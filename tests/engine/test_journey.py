@@ -8,6 +8,7 @@ from idp.engine.errors import B2CError
 from idp.engine.handlers import HANDLERS
 from idp.engine.journey import (Completed, Halted, Precondition, RunState, ShowPage,
                                 TRANSIENT_CLAIMS, advance)
+from idp.engine.lockout import LockoutState
 from idp.engine.ports import AccountExists, AccountRef, Ports
 from idp.engine.user_flows import compile_user_flow
 
@@ -18,13 +19,35 @@ CONFIG = {"user_attributes": [{"claim": "displayName"}, {"claim": "city", "optio
 @dataclass
 class FakeDirectory:
     accounts: dict = field(default_factory=dict)  # name -> (object_id, password, claims)
+    lockouts: dict = field(default_factory=dict)  # object_id -> LockoutState
 
     def find_local_account(self, sign_in_type, name):
         entry = self.accounts.get(name.lower())
-        return AccountRef(entry[0]) if entry else None
+        return AccountRef(entry[0], lockout=self.lockouts.get(entry[0], LockoutState())) \
+            if entry else None
+
+    def find_by_email(self, email):
+        return self.find_local_account("emailAddress", email)
 
     def check_password(self, object_id, password):
         return any(e[0] == object_id and e[1] == password for e in self.accounts.values())
+
+    def password_fingerprint(self, object_id, password):
+        return f"fp:{password}"
+
+    def save_lockout(self, object_id, state):
+        self.lockouts[object_id] = state
+
+    def set_password(self, object_id, password):
+        for name, (oid, _old, claims) in list(self.accounts.items()):
+            if oid == object_id:
+                self.accounts[name] = (oid, password, claims)
+        self.lockouts.pop(object_id, None)
+
+    def update_attributes(self, object_id, attributes):
+        for oid, _pw, claims in self.accounts.values():
+            if oid == object_id:
+                claims.update(attributes)
 
     def create_local_account(self, *, sign_in_type, sign_in_name, email, password, attributes):
         if sign_in_name.lower() in self.accounts:
@@ -232,10 +255,121 @@ def test_precondition_claim_equals_and_inversion():
 
 def test_unsupported_flow_type_is_named():
     with pytest.raises(ValueError, match="not supported by this emulator yet"):
-        compile_user_flow("B2C_1_x", {"type": "passwordReset"}, catalogue())
+        compile_user_flow("B2C_1_x", {"type": "phoneSignIn"}, catalogue())
+    with pytest.raises(ValueError, match="no identity provider"):
+        compile_user_flow("B2C_1_x", {"local_account_type": "none"}, catalogue())
 
 
 def test_b2c_error_description_carries_the_code():
     error = B2CError("AADB2C90006", "https://x", "abc")
     assert error.description == ("AADB2C90006: The redirect URI 'https://x' provided in the "
                                  "request is not registered for the client id 'abc'.")
+
+
+# --- the other flow types ---------------------------------------------------------------------
+
+def world_for(config):
+    directory, mailer = FakeDirectory(), FakeMailer()
+    return compile_user_flow("B2C_1_t", {**CONFIG, **config}, catalogue()), Ports(directory, mailer), \
+        directory, mailer
+
+
+def verify_email(world, state, email):
+    run(world, state, {"action": "send_code", "email": email})
+    return run(world, state, {"action": "verify_code", "verificationCode": world[3].sent[-1][1]})
+
+
+def test_sign_up_flow_starts_on_the_sign_up_page():
+    world = world_for({"type": "signUp"})
+    page = run(world, RunState())
+    assert page.view["content_definition"] == "api.localaccountsignup"
+
+
+def test_sign_in_flow_has_no_sign_up_link():
+    world = world_for({"type": "signIn"})
+    page = run(world, RunState())
+    assert [link["id"] for link in page.view["links"]] == ["forgotPassword"]
+    assert isinstance(run(world, RunState(), {"action": "select",
+                                              "exchange": "SignUpWithLogonEmailExchange"}),
+                      ShowPage)  # an exchange the page does not offer is ignored
+
+
+def test_password_reset_flow_verifies_email_then_sets_the_password():
+    world = world_for({"type": "passwordReset"})
+    _j, _p, directory, _m = world
+    sign_up(world_for({})[:1] + world[1:], RunState())  # the account, in this directory
+    state = RunState()
+    assert run(world, state).view["content_definition"] == "api.localaccountpasswordreset"
+    verify_email(world, state, "a@example.com")
+    page = run(world, state, {"action": "continue"})
+    assert [f["claim"] for f in page.view["fields"]] == ["newPassword", "reenterPassword"]
+    weak = run(world, state, {"action": "continue", "newPassword": "weak",
+                              "reenterPassword": "weak"})
+    assert weak.view["fields"][0]["error"].startswith("The password must be between 8")
+    done = run(world, state, {"action": "continue", "newPassword": "N3w-Passw0rd",
+                              "reenterPassword": "N3w-Passw0rd"})
+    assert isinstance(done, Completed)
+    assert directory.check_password("oid-1", "N3w-Passw0rd")
+
+
+def test_password_reset_for_an_unknown_email():
+    world = world_for({"type": "passwordReset"})
+    state = RunState()
+    run(world, state)
+    verify_email(world, state, "nobody@example.com")
+    page = run(world, state, {"action": "continue"})
+    assert page.view["page_error"] == "An account could not be found for the provided user ID."
+
+
+def test_sspr_handles_forgot_password_inside_sign_up_or_sign_in():
+    world = world_for({"properties": {"self_service_password_reset": True}})
+    sign_up(world, RunState())
+    state = RunState()
+    run(world, state, {"action": "select", "exchange": "ForgotPasswordExchange"})
+    verify_email(world, state, "a@example.com")
+    run(world, state, {"action": "continue"})
+    done = run(world, state, {"action": "continue", "newPassword": "N3w-Passw0rd",
+                              "reenterPassword": "N3w-Passw0rd"})
+    assert isinstance(done, Completed) and done.bag["isForgotPassword"] is True
+    assert [(t["order"], t["status"]) for t in state.trace][:3] == [(1, "ran"), (2, "ran"),
+                                                                    (3, "ran")]
+
+
+def test_profile_edit_prefills_and_writes():
+    world = world_for({"type": "profileUpdate"})
+    _j, _p, directory, _m = world
+    sign_up(world_for({})[:1] + world[1:], RunState())
+    state = RunState(sso=True, bag={"objectId": "oid-1"})
+    page = run(world, state)
+    assert page.view["content_definition"] == "api.selfasserted.profileupdate"
+    assert {f["claim"]: f["value"] for f in page.view["fields"]}["displayName"] == "Ann"
+    done = run(world, state, {"action": "continue", "displayName": "Annie", "city": "Oslo"})
+    assert isinstance(done, Completed)
+    assert directory.read_claims("oid-1")["displayName"] == "Annie"
+
+
+def test_lockout_in_the_journey_refuses_even_the_right_password():
+    world = world_for({})
+    sign_up(world, RunState())
+    for attempt in range(10):
+        outcome = run(world, RunState(), {"action": "continue", "signInName": "a@example.com",
+                                          "password": f"wrong-{attempt}"})
+    assert outcome.view["page_error"].startswith("Your account is temporarily locked")
+    right = run(world, RunState(), {"action": "continue", "signInName": "a@example.com",
+                                    "password": "Passw0rd!"}, now=1030.0)
+    assert right.view["page_error"].startswith("Your account is temporarily locked")
+    later = run(world, RunState(), {"action": "continue", "signInName": "a@example.com",
+                                    "password": "Passw0rd!"}, now=1061.0)
+    assert isinstance(later, Completed)
+
+
+def test_user_id_sign_up_asks_for_a_user_name_and_a_verified_email():
+    world = world_for({"local_account_type": "username"})
+    state = RunState()
+    run(world, state, {"action": "select", "exchange": "SignUpWithLogonEmailExchange"})
+    page = verify_email(world, state, "u@example.com")
+    assert [f["claim"] for f in page.view["fields"]][:2] == ["signInName", "email"]
+    done = run(world, state, {"action": "continue", "signInName": "ann", "displayName": "Ann",
+                              "newPassword": "Passw0rd!", "reenterPassword": "Passw0rd!"})
+    assert isinstance(done, Completed)
+    assert world[2].find_local_account("userName", "ANN") is not None

@@ -1,0 +1,139 @@
+"""The technical profiles user flows are built from, named as in the starter pack
+(``SelfAsserted-LocalAccountSignin-Email``, ``LocalAccountSignUpWithLogonEmail``,
+``LocalAccountDiscoveryUsingEmailAddress``...), so a learner meets the same names in the trace
+and, later, in custom policies."""
+from __future__ import annotations
+
+from typing import Any, Mapping
+
+from .attributes import AttributeDef
+from .journey import ClaimRef, TechnicalProfile
+from .strings import text
+
+#: local account type -> (identity signInType, sign-in label StringId, intro StringId)
+SIGN_IN_TYPES = {"email": ("emailAddress", "logonIdentifier_email", "local_intro_email"),
+                 "username": ("userName", "logonIdentifier_username", "local_intro_username")}
+PASSWORD_FIELDS = ("newPassword", "reenterPassword")
+
+
+def collected_claims(config: Mapping[str, Any], attributes: Mapping[str, AttributeDef],
+                     *, all_optional: bool = False) -> list[ClaimRef]:
+    """The flow's User attributes as page fields, in their page-layout order."""
+    refs = []
+    for item in sorted(config.get("user_attributes", ()), key=lambda a: a.get("order", 0)):
+        attribute = attributes.get(item["claim"])
+        if attribute is None or not attribute.collectable or attribute.claim == "email":
+            continue
+        refs.append(ClaimRef(attribute.claim, item.get("label") or attribute.label,
+                             item.get("input_type") or attribute.input_type,
+                             required=not (all_optional or item.get("optional", False)),
+                             data_type=attribute.data_type))
+    return refs
+
+
+def _max_lengths(refs, attributes) -> dict[str, int]:
+    return {r.claim: attributes[r.claim].max_length for r in refs
+            if r.claim in attributes and attributes[r.claim].max_length}
+
+
+def sign_in_page(config, props, *, sign_up_link: bool, sspr: bool) -> TechnicalProfile:
+    """The unified sign-in page (``unifiedssp``).  Without self-service password reset, "Forgot
+    your password?" ends the run with AADB2C90118 for the app to handle."""
+    sign_in_type, label, intro = SIGN_IN_TYPES[config.get("local_account_type", "email")]
+    forgot = {"id": "forgotPassword", "label": "forgotpassword_link",
+              "exchange": "ForgotPasswordExchange"}
+    if not sspr:
+        forgot["error"] = "AADB2C90118"
+    links = [forgot]
+    if sign_up_link:
+        links.append({"id": "createAccount", "label": "createaccount_one_link",
+                      "intro": "createaccount_intro",
+                      "exchange": "SignUpWithLogonEmailExchange"})
+    return TechnicalProfile(
+        "SelfAsserted-LocalAccountSignin-Email", "SelfAsserted", "Local Account Signin",
+        metadata={"contract": "unifiedssp", "content_definition": "api.signuporsignin",
+                  "heading": "heading", "intro": intro, "primary_id": "next",
+                  "primary_label": "button_signin", "links": links},
+        output_claims=(ClaimRef("signInName", text(label), "EmailBox"
+                                if sign_in_type == "emailAddress" else "TextBox"),
+                       ClaimRef("password", text("password"), "Password")),
+        validation_profiles=("login-NonInteractive",), sso_skippable=True)
+
+
+def sign_up_page(config, props, attributes) -> TechnicalProfile:
+    """The local-account sign-up page: (user name), verified e-mail, password, attributes."""
+    collected = collected_claims(config, attributes)
+    username = config.get("local_account_type") == "username"
+    fields = ((ClaimRef("signInName", text("username"), "TextBox"),) if username else ()) + (
+        ClaimRef("email", attributes["email"].label, "EmailBox", requires_verification=True),
+        ClaimRef("newPassword", text("newPassword"), "Password"),
+        ClaimRef("reenterPassword", text("reenterPassword"), "Password"), *collected)
+    return TechnicalProfile(
+        "LocalAccountSignUpWithLogonEmail", "SelfAsserted", "Email signup",
+        metadata={"contract": "selfasserted", "content_definition": "api.localaccountsignup",
+                  "intro": "initial_intro", "primary_id": "continue",
+                  "primary_label": "button_continue", "cancel": True,
+                  "password_complexity": props["password_complexity"],
+                  "max_lengths": _max_lengths(collected, attributes)},
+        output_claims=fields, validation_profiles=("AAD-UserWriteUsingLogonEmail",))
+
+
+def password_discovery_page() -> TechnicalProfile:
+    """Forgot your password?, step one: prove the e-mail address by a code."""
+    return TechnicalProfile(
+        "LocalAccountDiscoveryUsingEmailAddress", "SelfAsserted", "Reset password using email",
+        metadata={"contract": "selfasserted",
+                  "content_definition": "api.localaccountpasswordreset",
+                  "heading": "heading_reset", "intro": "intro_reset", "primary_id": "continue",
+                  "primary_label": "button_continue_generic", "cancel": True},
+        output_claims=(ClaimRef("email", "Email Address", "EmailBox",
+                                requires_verification=True),),
+        validation_profiles=("AAD-UserReadUsingEmailAddress",))
+
+
+def new_password_page(props) -> TechnicalProfile:
+    """Forgot your password?, step two: the new password (complexity enforced)."""
+    return TechnicalProfile(
+        "LocalAccountWritePasswordUsingObjectId", "SelfAsserted", "Change password",
+        metadata={"contract": "selfasserted",
+                  "content_definition": "api.localaccountpasswordreset",
+                  "intro": "intro_new_password", "primary_id": "continue",
+                  "primary_label": "button_continue_generic", "cancel": True,
+                  "password_complexity": props["password_complexity"]},
+        output_claims=(ClaimRef("newPassword", text("newPassword"), "Password"),
+                       ClaimRef("reenterPassword", text("reenterPassword"), "Password")),
+        validation_profiles=("AAD-UserWritePasswordUsingObjectId",))
+
+
+def profile_edit_page(config, attributes) -> TechnicalProfile:
+    """The profile edit page, prefilled from the directory."""
+    collected = collected_claims(config, attributes)
+    return TechnicalProfile(
+        "SelfAsserted-ProfileUpdate", "SelfAsserted", "Profile edit",
+        metadata={"contract": "selfasserted",
+                  "content_definition": "api.selfasserted.profileupdate",
+                  "heading": "heading_profile", "intro": "intro_profile",
+                  "primary_id": "continue", "primary_label": "button_continue_generic",
+                  "cancel": True, "persisted_claims": tuple(r.claim for r in collected),
+                  "max_lengths": _max_lengths(collected, attributes)},
+        output_claims=tuple(collected),
+        validation_profiles=("AAD-UserWriteProfileUsingObjectId",))
+
+
+def common_profiles(config) -> tuple[TechnicalProfile, ...]:
+    """The non-page profiles: credential check, directory read/writes, token issuer."""
+    sign_in_type = SIGN_IN_TYPES[config.get("local_account_type", "email")][0]
+    sign_up_claims = tuple(a["claim"] for a in config.get("user_attributes", ()))
+    return (
+        TechnicalProfile("login-NonInteractive", "LocalCredentialValidation",
+                         metadata={"sign_in_type": sign_in_type}),
+        TechnicalProfile("AAD-UserWriteUsingLogonEmail", "DirectoryWrite",
+                         metadata={"sign_in_type": sign_in_type,
+                                   "persisted_claims": sign_up_claims}),
+        TechnicalProfile("AAD-UserReadUsingEmailAddress", "AccountDiscovery"),
+        TechnicalProfile("AAD-UserWritePasswordUsingObjectId", "DirectoryWritePassword"),
+        TechnicalProfile("AAD-UserWriteProfileUsingObjectId", "DirectoryUpdate",
+                         metadata={"persisted_claims": sign_up_claims}),
+        TechnicalProfile("AAD-UserReadUsingObjectId", "DirectoryRead"),
+        TechnicalProfile("JwtIssuer", "JwtIssuer"),
+    )

@@ -1,0 +1,106 @@
+"""Validation technical profiles: what runs when a self-asserted page is submitted (IEF's
+ValidationTechnicalProfiles): credential check with smart lockout, account creation, account
+discovery for password reset, password and profile writes.  Each takes the submitted claims and
+returns claims for the bag, or raises :class:`FieldError` with the message the page shows.
+"""
+from __future__ import annotations
+
+from typing import Any
+
+from .journey import StepContext
+from .lockout import after_failure, after_success
+from .ports import AccountExists
+from .strings import text
+
+
+class FieldError(Exception):
+    """A validation profile refused the submission; ``field`` None means a page-level error."""
+
+    def __init__(self, message: str, field: str | None = None) -> None:
+        super().__init__(message)
+        self.message = message
+        self.field = field
+
+
+def validate_local_credentials(ctx: StepContext, profile: Any, claims: dict) -> dict:
+    """``login-NonInteractive``: check the sign-in name and password, with smart lockout."""
+    directory = ctx.ports.directory
+    account = directory.find_local_account(profile.metadata.get("sign_in_type", "emailAddress"),
+                                           claims.get("signInName", ""))
+    if account is None:
+        ctx.event("Validate local account credentials", result="failure", reason="not found")
+        raise FieldError(text("UserMessageIfClaimsPrincipalDoesNotExist"))
+    user = account.object_id
+    if not account.account_enabled:
+        ctx.event("Validate local account credentials", result="failure", user=user,
+                  reason="AADB2C90111: account disabled")
+        raise FieldError(text("UserMessageIfUserAccountDisabled"))
+    if account.lockout.is_locked(ctx.now):
+        ctx.event("Validate local account credentials", result="failure", user=user,
+                  reason="AADB2C90114: account locked")
+        raise FieldError(text("UserMessageIfUserAccountLocked"))
+    password = claims.get("password", "")
+    if not directory.check_password(user, password):
+        state = after_failure(account.lockout, directory.password_fingerprint(user, password),
+                              ctx.now, ctx.ports.lockout)
+        directory.save_lockout(user, state)
+        locked = state.is_locked(ctx.now)
+        ctx.event("Validate local account credentials", result="failure", user=user,
+                  reason="AADB2C90114: account locked" if locked else "wrong password",
+                  failedAttempts=state.failures)
+        raise FieldError(text("UserMessageIfUserAccountLocked" if locked
+                              else "UserMessageIfInvalidPassword"))
+    if account.lockout.failures or account.lockout.periods:
+        directory.save_lockout(user, after_success())
+    ctx.event("Validate local account credentials", user=user)
+    return {"objectId": user, "authenticationSource": "localAccountAuthentication"}
+
+
+def discover_account(ctx: StepContext, profile: Any, claims: dict) -> dict:
+    """``AAD-UserReadUsingEmailAddress``: the account whose verified e-mail was given."""
+    account = ctx.ports.directory.find_by_email(claims.get("email", ""))
+    if account is None:
+        raise FieldError(text("UserMessageIfAccountNotFoundForReset"))
+    return {"objectId": account.object_id, "isForgotPassword": True}
+
+
+def write_password(ctx: StepContext, profile: Any, claims: dict) -> dict:
+    """``AAD-UserWritePasswordUsingObjectId``: set the new password; it also unlocks."""
+    ctx.ports.directory.set_password(ctx.state.bag["objectId"], claims["newPassword"])
+    ctx.event("Reset password (self-service)", user=ctx.state.bag["objectId"])
+    return {}
+
+
+def update_profile(ctx: StepContext, profile: Any, claims: dict) -> dict:
+    """``AAD-UserWriteProfileUsingObjectId``: write the edited attributes."""
+    persisted = profile.metadata.get("persisted_claims", ())
+    ctx.ports.directory.update_attributes(
+        ctx.state.bag["objectId"], {k: claims.get(k) for k in persisted})
+    ctx.event("Update user profile", user=ctx.state.bag["objectId"])
+    return {}
+
+
+def write_local_account(ctx: StepContext, profile: Any, claims: dict) -> dict:
+    """``AAD-UserWriteUsingLogonEmail``: create the account with the persisted claims."""
+    persisted = profile.metadata.get("persisted_claims", ())
+    email = claims.get("email")
+    try:
+        object_id = ctx.ports.directory.create_local_account(
+            sign_in_type=profile.metadata.get("sign_in_type", "emailAddress"),
+            sign_in_name=claims.get("signInName") or email, email=email,
+            password=claims["newPassword"],
+            attributes={k: claims[k] for k in persisted if claims.get(k) not in (None, "")})
+    except AccountExists:
+        raise FieldError(text("UserMessageIfClaimsPrincipalAlreadyExists")) from None
+    ctx.event("A self-service sign-up request was completed", user=object_id)
+    return {"objectId": object_id, "newUser": True,
+            "authenticationSource": "localAccountAuthentication"}
+
+
+VALIDATORS = {
+    "LocalCredentialValidation": validate_local_credentials,
+    "DirectoryWrite": write_local_account,
+    "AccountDiscovery": discover_account,
+    "DirectoryWritePassword": write_password,
+    "DirectoryUpdate": update_profile,
+}
