@@ -50,13 +50,10 @@ def test_bad_names_are_refused_and_nothing_is_saved(admin, app, name, message):
 
 
 def test_properties_apply_to_the_next_run(admin, client, app, flow):
-    response = admin.post_form("/portal/user-flows/1/properties", **{
-        "token_lifetime_minutes": "30", "refresh_token_lifetime_days": "7",
-        "refresh_token_sliding_window": "Bounded", "refresh_token_sliding_window_days": "30",
-        "issuer_style": "tfp", "subject": "objectId", "user_flow_claim": "acr",
-        "session_lifetime_minutes": "60", "session_timeout": "Absolute", "sso_scope": "Tenant",
-        "require_id_token_in_logout": "no", "password_complexity": "Strong",
-        "mfa_method": "email", "mfa_enforcement": "off"})
+    response = admin.post_form("/portal/user-flows/1/properties", **_properties(
+        token_lifetime_minutes="30", refresh_token_lifetime_days="7",
+        refresh_token_sliding_window_days="30", issuer_style="tfp", user_flow_claim="acr",
+        session_lifetime_minutes="60", session_timeout="Absolute"))
     assert response.status_code == 303
     body = flow.code_flow("props@example.com")
     keys = client.get(f"/{TENANT}/B2C_1_susi/discovery/v2.0/keys").get_json()
@@ -75,14 +72,7 @@ def test_properties_apply_to_the_next_run(admin, client, app, flow):
     ("token_lifetime_minutes", "abc", "Not a valid integer value."),
 ])
 def test_out_of_range_properties_are_refused(admin, app, field, value, message):
-    data = {"token_lifetime_minutes": "60", "refresh_token_lifetime_days": "14",
-            "refresh_token_sliding_window": "Bounded", "refresh_token_sliding_window_days": "90",
-            "issuer_style": "tenantId", "subject": "objectId", "user_flow_claim": "tfp",
-            "session_lifetime_minutes": "1440", "session_timeout": "Rolling",
-            "sso_scope": "Tenant", "require_id_token_in_logout": "no",
-            "password_complexity": "Strong", "mfa_method": "email", "mfa_enforcement": "off",
-            field: value}
-    response = admin.post_form("/portal/user-flows/1/properties", **data)
+    response = admin.post_form("/portal/user-flows/1/properties", **_properties(**{field: value}))
     assert response.status_code == 200 and message in response.get_data(as_text=True)
     assert flow_row(app, "B2C_1_susi").config.get("properties") == {}
 
@@ -150,3 +140,39 @@ def test_delete_needs_confirmation(admin, app):
     assert done.status_code == 303
     with app.app_context():
         assert db.session.execute(db.select(UserFlow).filter_by(name_key="b2c_1_lab")).first() is None
+
+
+def _properties(**overrides):
+    return {"token_lifetime_minutes": "60", "refresh_token_lifetime_days": "14",
+            "refresh_token_sliding_window": "Bounded", "refresh_token_sliding_window_days": "90",
+            "issuer_style": "tenantId", "subject": "objectId", "user_flow_claim": "tfp",
+            "session_lifetime_minutes": "1440", "session_timeout": "Rolling",
+            "sso_scope": "Tenant", "require_id_token_in_logout": "no",
+            "password_complexity": "Strong", "mfa_method": "email", "mfa_enforcement": "off",
+            "custom_character_set": "All", "custom_min_length": "8", "custom_max_length": "64",
+            "custom_classes_required": "2", **overrides}
+
+
+def test_custom_pin_complexity_is_enforced_at_sign_up(admin, app, flow):
+    response = admin.post_form("/portal/user-flows/1/properties", **_properties(
+        password_complexity="Custom", custom_character_set="Numbers only",
+        custom_min_length="4", custom_max_length="6"))
+    assert response.status_code == 303
+    assert flow_row(app, "B2C_1_susi").config["properties"]["password_complexity"] == {
+        "character_set": "Numbers only", "min_length": 4, "max_length": 6, "classes_required": 0}
+    rp = flow.rp()
+    flow.authorize(rp["client_id"], rp["redirect_uri"])
+    flow.sign_up("pin@example.com", password="Passw0rd!")
+    assert "The password must be a number of 4 to 6 digits." in flow.text
+    flow.submit("attributeVerificationForm", "continue", newPassword="4711",
+                reenterPassword="4711", displayName="Pin", givenName="P", surname="In")
+    assert "code" in flow.redirect_params()
+    page = admin.client.get("/portal/user-flows/1/properties").get_data(as_text=True)
+    assert '<option selected value="Custom">' in page or 'value="Custom" selected' in page
+
+
+def test_custom_max_below_min_is_refused(admin, app):
+    response = admin.post_form("/portal/user-flows/1/properties", **_properties(
+        password_complexity="Custom", custom_min_length="10", custom_max_length="8"))
+    assert "The maximum length must be at least the minimum length." in \
+        response.get_data(as_text=True)

@@ -19,7 +19,7 @@ FLOW_TYPE_LABELS = {"signUpOrSignIn": "Sign up and sign in", "signUp": "Sign up"
                     "passwordReset": "Password reset",
                     "resourceOwner": "Sign in using resource owner password credentials (ROPC)"}
 #: flow types the runtime can run today
-RUNNABLE_TYPES = ("signUpOrSignIn",)
+RUNNABLE_TYPES = ("signUpOrSignIn", "signUp", "signIn", "profileUpdate", "passwordReset")
 
 
 def full_name(short: str) -> str:
@@ -80,5 +80,5 @@ APPLIED_PROPERTIES = {
     "token_lifetime_minutes", "refresh_token_lifetime_days", "refresh_token_sliding_window",
     "refresh_token_sliding_window_days", "issuer_style", "subject", "user_flow_claim",
     "session_lifetime_minutes", "session_timeout", "sso_scope", "require_id_token_in_logout",
-    "password_complexity",
+    "password_complexity", "self_service_password_reset",
 }

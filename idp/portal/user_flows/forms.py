@@ -54,11 +54,24 @@ class PropertiesForm(FlaskForm):
                                              choices=choices([("no", "No"), ("yes", "Yes")]))
     keep_me_signed_in = BooleanField("Enable keep me signed in session")
     password_complexity = SelectField("Password complexity", choices=choices([
-        ("Simple", "Simple"), ("Strong", "Strong")]))
+        ("Simple", "Simple"), ("Strong", "Strong"), ("Custom", "Custom")]))
+    custom_character_set = SelectField("Character set", choices=choices([
+        ("All", "All"), ("Numbers only", "Numbers only")]))
+    custom_min_length = IntegerField("Minimum length", default=8,
+                                     validators=[NumberRange(4, 256)])
+    custom_max_length = IntegerField("Maximum length", default=64,
+                                     validators=[NumberRange(4, 256)])
+    custom_classes_required = SelectField("Character classes", choices=choices([
+        ("2", "2 of 4"), ("3", "3 of 4"), ("4", "4 of 4")]), default="2")
     self_service_password_reset = BooleanField("Self-service password reset")
     mfa_method = SelectField("Type of method", choices=choices(MFA_METHODS))
     mfa_enforcement = SelectField("MFA enforcement", choices=choices(MFA_ENFORCEMENT))
     javascript_enabled = BooleanField("Enable JavaScript enforcing page layout")
+
+    def validate_custom_max_length(self, field):
+        if (self.password_complexity.data == "Custom" and field.data
+                and self.custom_min_length.data and field.data < self.custom_min_length.data):
+            raise ValidationError("The maximum length must be at least the minimum length.")
 
     def validate_refresh_token_sliding_window_days(self, field):
         if (field.data and self.refresh_token_lifetime_days.data

@@ -32,16 +32,39 @@ def _tab(template: str, flow: UserFlow, **context):
 def properties(flow_id: int):
     flow = get_or_404(UserFlow, flow_id)
     props = flow_properties(flow.config)
-    form = PropertiesForm(data={**props, "require_id_token_in_logout":
-                                "yes" if props["require_id_token_in_logout"] else "no"})
+    form = PropertiesForm(data=_form_data(props))
     if form.validate_on_submit():
-        updated = {name: field.data for name, field in form._fields.items()
-                   if name != "csrf_token"}
-        updated["require_id_token_in_logout"] = updated["require_id_token_in_logout"] == "yes"
+        updated = _properties_from(form)
         _save(flow, {**flow.config, "properties": {**flow.config.get("properties", {}),
                                                    **updated}}, "Properties")
         return redirect(url_for(".properties", flow_id=flow.id), 303)
     return _tab("properties", flow, form=form, applied=APPLIED_PROPERTIES)
+
+
+def _form_data(props: dict) -> dict:
+    data = {**props, "require_id_token_in_logout":
+            "yes" if props["require_id_token_in_logout"] else "no"}
+    custom = props["password_complexity"]
+    if isinstance(custom, dict):  # Custom complexity is stored as its settings
+        data.update(password_complexity="Custom",
+                    custom_character_set=custom.get("character_set", "All"),
+                    custom_min_length=custom.get("min_length", 8),
+                    custom_max_length=custom.get("max_length", 64),
+                    custom_classes_required=str(custom.get("classes_required", 2)))
+    return data
+
+
+def _properties_from(form: PropertiesForm) -> dict:
+    updated = {name: field.data for name, field in form._fields.items()
+               if name != "csrf_token" and not name.startswith("custom_")}
+    updated["require_id_token_in_logout"] = updated["require_id_token_in_logout"] == "yes"
+    if updated["password_complexity"] == "Custom":
+        numbers = form.custom_character_set.data == "Numbers only"
+        updated["password_complexity"] = {
+            "character_set": form.custom_character_set.data,
+            "min_length": form.custom_min_length.data, "max_length": form.custom_max_length.data,
+            "classes_required": 0 if numbers else int(form.custom_classes_required.data)}
+    return updated
 
 
 @bp.route("/<int:flow_id>/identity-providers", methods=["GET", "POST"])
