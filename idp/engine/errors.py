@@ -60,6 +60,8 @@ MESSAGES = {
                    "by this tenant.",
     "AADB2C90272": "The id_token_hint parameter has not been specified in the request. Please "
                    "provide token and try again.",
+    "AADB2C90224": "Resource owner flow has not been enabled for the application.",
+    "AADB2C90225": "The username or password provided in the request are invalid.",
     "AADB2C99059": "The supplied request must present a code_challenge.",
     "AADB2C90046": "We are having trouble loading your current state, you might want to reset "
                    "your session.",

@@ -85,6 +85,14 @@ def _steps_for(flow_type: str, sspr: bool) -> list[tuple]:
     raise ValueError(f"user flow type {flow_type!r} has no pages: it runs at the token endpoint")
 
 
+def returned_claims(config: Mapping[str, Any],
+                    attributes: Mapping[str, AttributeDef]) -> tuple[tuple[str, str], ...]:
+    """The flow's Application claims as (bag claim, token claim) pairs."""
+    return tuple((claim, attributes[claim].token_claim)
+                 for claim in config.get("application_claims", ())
+                 if claim in attributes and attributes[claim].token_claim)
+
+
 def compile_user_flow(name: str, config: Mapping[str, Any],
                       attributes: Mapping[str, AttributeDef]) -> Journey:
     """Compile a user flow's configuration into its journey.
@@ -110,9 +118,7 @@ def compile_user_flow(name: str, config: Mapping[str, Any],
                 for order, (kind, exchanges, pre, selections)
                 in enumerate(_steps_for(flow_type, sspr), start=1)]
     numbered.append(_step(len(numbered) + 1, "SendClaims", ("JwtIssuer", "JwtIssuer")))
-    returned = [(claim, attributes[claim].token_claim)
-                for claim in config.get("application_claims", ())
-                if claim in attributes and attributes[claim].token_claim]
+    returned = list(returned_claims(config, attributes))
     if sspr:
         # Emitted only on runs that went through "Forgot your password?" (an empty claim is
         # left out); b2c-reference marks its emission semantics unverified: this is our choice.

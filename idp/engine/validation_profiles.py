@@ -22,37 +22,47 @@ class FieldError(Exception):
         self.field = field
 
 
-def validate_local_credentials(ctx: StepContext, profile: Any, claims: dict) -> dict:
-    """``login-NonInteractive``: check the sign-in name and password, with smart lockout."""
-    directory = ctx.ports.directory
-    account = directory.find_local_account(profile.metadata.get("sign_in_type", "emailAddress"),
-                                           claims.get("signInName", ""))
+def authenticate_local(directory, policy, sign_in_type: str, name: str, password: str,
+                       now: float, event) -> str:
+    """Check a local account's credentials with smart lockout; return its object id.
+
+    Shared by the sign-in page and the ROPC grant.  ``event(activity, **details)`` records
+    audit events.  :raise FieldError: with B2C's message (unknown, disabled, locked, wrong).
+    """
+    account = directory.find_local_account(sign_in_type, name)
+    activity = "Validate local account credentials"
     if account is None:
-        ctx.event("Validate local account credentials", result="failure", reason="not found")
+        event(activity, result="failure", reason="not found")
         raise FieldError(text("UserMessageIfClaimsPrincipalDoesNotExist"))
     user = account.object_id
     if not account.account_enabled:
-        ctx.event("Validate local account credentials", result="failure", user=user,
-                  reason="AADB2C90111: account disabled")
+        event(activity, result="failure", user=user, reason="AADB2C90111: account disabled")
         raise FieldError(text("UserMessageIfUserAccountDisabled"))
-    if account.lockout.is_locked(ctx.now):
-        ctx.event("Validate local account credentials", result="failure", user=user,
-                  reason="AADB2C90114: account locked")
+    if account.lockout.is_locked(now):
+        event(activity, result="failure", user=user, reason="AADB2C90114: account locked")
         raise FieldError(text("UserMessageIfUserAccountLocked"))
-    password = claims.get("password", "")
     if not directory.check_password(user, password):
         state = after_failure(account.lockout, directory.password_fingerprint(user, password),
-                              ctx.now, ctx.ports.lockout)
+                              now, policy)
         directory.save_lockout(user, state)
-        locked = state.is_locked(ctx.now)
-        ctx.event("Validate local account credentials", result="failure", user=user,
-                  reason="AADB2C90114: account locked" if locked else "wrong password",
-                  failedAttempts=state.failures)
+        locked = state.is_locked(now)
+        event(activity, result="failure", user=user,
+              reason="AADB2C90114: account locked" if locked else "wrong password",
+              failedAttempts=state.failures)
         raise FieldError(text("UserMessageIfUserAccountLocked" if locked
                               else "UserMessageIfInvalidPassword"))
     if account.lockout.failures or account.lockout.periods:
         directory.save_lockout(user, after_success())
-    ctx.event("Validate local account credentials", user=user)
+    event(activity, user=user)
+    return user
+
+
+def validate_local_credentials(ctx: StepContext, profile: Any, claims: dict) -> dict:
+    """``login-NonInteractive``: the sign-in page's credential check."""
+    user = authenticate_local(ctx.ports.directory, ctx.ports.lockout,
+                              profile.metadata.get("sign_in_type", "emailAddress"),
+                              claims.get("signInName", ""), claims.get("password", ""),
+                              ctx.now, ctx.event)
     return {"objectId": user, "authenticationSource": "localAccountAuthentication"}
 
 

@@ -9,17 +9,13 @@ from flask import make_response, redirect, render_template, url_for
 from ..engine.authorize import AuthorizeRequest
 from ..engine.handlers import HANDLERS
 from ..engine.journey import Completed, Halted, RunState, ShowPage, advance
-from ..engine.lockout import LockoutPolicy
-from ..engine.ports import Ports
 from ..extensions import db
 from ..models import FlowTransaction
 from ..protocol import issuance
 from ..protocol.context import PolicyContext
 from ..protocol.responses import error_to_app
 from ..store import audit
-from ..store.directory import SqlDirectory
-from ..store.mailer import MailboxMailer
-from ..store.tenant import tenant_settings
+from ..store.ports import make_ports
 
 TEMPLATES = {"unifiedssp": "flows/unified.html", "selfasserted": "flows/selfasserted.html"}
 
@@ -34,10 +30,7 @@ def run(tx: FlowTransaction, ctx: PolicyContext, submission: dict | None = None)
     state = RunState.from_json({**tx.state, "trace": list(tx.trace)})
     step_before = state.step
     events: list[dict] = []
-    settings = tenant_settings(ctx.tenant)
-    ports = Ports(SqlDirectory(ctx.tenant.domain), MailboxMailer(), ctx.tenant.name,
-                  LockoutPolicy(settings["lockout_threshold"],
-                                settings["lockout_duration_seconds"]))
+    ports = make_ports(ctx.tenant)
     outcome = advance(journey, state, handlers=HANDLERS, request=tx.request, ports=ports,
                       now=time.time(), submission=submission, events=events)
     for event in events:

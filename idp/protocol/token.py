@@ -10,11 +10,16 @@ from flask import jsonify, request
 from ..engine.errors import B2CError
 from ..engine.pkce import verify_code_verifier
 from ..engine.scopes import parse_scope
-from ..engine.tokens import build_access_token_claims, build_id_token_claims, profile_info
+from ..engine.tokens import (build_access_token_claims, build_id_token_claims, output_claims,
+                             profile_info)
+from ..engine.user_flows import returned_claims
+from ..engine.validation_profiles import FieldError, authenticate_local
 from ..extensions import db
 from ..store import audit, keys
+from ..store.attributes import tenant_catalogue
 from ..store.clients import authenticate_client, read_client_credentials, resolve_api_scope
 from ..store.grants import RefreshLifetimes, issue_refresh_token, redeem_code, spend_refresh_token
+from ..store.ports import make_ports
 from .context import PolicyContext, resolve_policy
 from .errors import protocol_error_page, token_error
 
@@ -156,5 +161,48 @@ def client_credentials(ctx: PolicyContext, app, form) -> dict:
             "expires_in": lifetime, "expires_on": now + lifetime, "resource": scopes.resource}
 
 
+def resource_owner_password(ctx: PolicyContext, app, form) -> dict:
+    """ROPC (b2c-reference §5.1): a "Sign in using resource owner password credentials" flow,
+    an app that allows public client flows, local accounts only, no pages.  (RFC 9700 §2.4
+    says never use it; B2C offers it, so the lab does, for legacy-app lessons.)"""
+    if ctx.flow.flow_type != "resourceOwner":
+        raise B2CError("AADB2C90086", "password", error="unsupported_grant_type", hint=(
+            "grant_type=password needs a user flow of type Sign in using resource owner "
+            "password credentials."))
+    if not (app.allow_public_client_flows or app.platform == "public"):
+        raise B2CError("AADB2C90224", error="unauthorized_client")
+    for name in ("username", "password"):
+        if not form.get(name):
+            raise B2CError("AADB2C90083", name)
+    ports = make_ports(ctx.tenant)
+    events: list = []
+    try:
+        user = authenticate_local(ports.directory, ports.lockout, "emailAddress",
+                                  form["username"], form["password"], time.time(),
+                                  lambda activity, **d: events.append((activity, d)))
+    except FieldError as refused:
+        _audit_events(events, app, ctx)
+        db.session.commit()  # the failure counts toward lockout even though we answer 400
+        raise B2CError("AADB2C90225", error="invalid_grant", hint=refused.message) from None
+    _audit_events(events, app, ctx)
+    bag = {**ports.directory.read_claims(user), "objectId": user}
+    claims = output_claims(bag, returned_claims(ctx.flow.config, tenant_catalogue()))
+    scope = form.get("scope", "openid")
+    refresh = None
+    if "offline_access" in scope.split():
+        refresh = issue_refresh_token(lifetimes=_lifetimes(ctx), client_id=app.client_id,
+                                      policy=ctx.policy, scope=scope, user_object_id=user,
+                                      claims=claims, auth_time=int(time.time()))
+    return _tokens(ctx, app, scope=scope, claims=claims, subject=user,
+                   auth_time=int(time.time()), nonce=None, refresh=refresh)
+
+
+def _audit_events(events, app, ctx) -> None:
+    for activity, details in events:
+        audit.record(activity, result=details.pop("result", "success"),
+                     user=details.pop("user", None), app_id=app.client_id, policy=ctx.policy,
+                     **details)
+
+
 GRANTS = {"authorization_code": authorization_code, "refresh_token": refresh_token,
-          "client_credentials": client_credentials}
+          "client_credentials": client_credentials, "password": resource_owner_password}

@@ -94,3 +94,25 @@ def test_a_flow_that_cannot_run_in_a_browser_says_why(flow, app):
     params = flow.redirect_params(response)
     assert params["error"] == "invalid_request"
     assert "cannot run" in params["error_description"]
+
+
+def test_ropc_grant(flow, app, client):
+    from tests.factories import make_app_registration
+    add_flow(app, "B2C_1_ropc", type="resourceOwner")
+    signed_up(flow, "ropc@example.com")
+    native = make_app_registration(app, name="native", platform="public",
+                                   redirect_uris=["https://login.example/native"])
+    web = make_app_registration(app, name="web-no-ropc")
+    data = {"grant_type": "password", "username": "ropc@example.com", "password": PASSWORD,
+            "scope": f"openid {native['client_id']} offline_access",
+            "client_id": native["client_id"]}
+    body = flow.token(data, policy="B2C_1_ropc").get_json()
+    assert {"access_token", "id_token", "refresh_token"} <= set(body)
+    wrong = flow.token({**data, "password": "nope"}, policy="B2C_1_ropc").get_json()
+    assert wrong["error"] == "invalid_grant"
+    assert wrong["error_description"].startswith("AADB2C90225")
+    not_allowed = flow.token({**data, "client_id": web["client_id"]},
+                             auth=(web["client_id"], web["secret"]), policy="B2C_1_ropc")
+    assert not_allowed.get_json()["error_description"].startswith("AADB2C90224")
+    wrong_flow = flow.token(data).get_json()  # B2C_1_susi is not an ROPC flow
+    assert wrong_flow["error"] == "unsupported_grant_type"
