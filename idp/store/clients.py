@@ -30,7 +30,21 @@ def client_info(app: AppRegistration | None) -> ClientInfo | None:
 
 
 def resolve_api_scope(scope: str) -> tuple[str, str] | None:
-    """Find the app exposing ``scope`` (Expose an API arrives with the portal issue)."""
+    """The API scope ``https://contoso.onmicrosoft.com/api/read`` as (resource client id,
+    ``read``): the app registration whose Application ID URI is the part before the last ``/``
+    and that exposes ``read`` as an enabled scope (Expose an API).  Both compare without regard
+    to case, as Entra ID does.  None when no app exposes it (the caller answers AADB2C90117).
+    """
+    app_id_uri, _, name = scope.rpartition("/")
+    if not app_id_uri or not name:
+        return None
+    app = db.session.execute(db.select(AppRegistration).filter(
+        db.func.lower(AppRegistration.app_id_uri) == app_id_uri.lower())).scalars().first()
+    if app is None:
+        return None
+    for exposed in app.exposed_scopes or ():
+        if exposed.get("enabled", True) and exposed.get("value", "").lower() == name.lower():
+            return app.client_id, exposed["value"]
     return None
 
 
