@@ -34,6 +34,16 @@ SUSI_CONFIG = {
 }
 
 
+PROFILE_EDIT_CONFIG = {**SUSI_CONFIG, "type": "profileUpdate"}
+PASSWORD_RESET_CONFIG = {"type": "passwordReset", "local_account_type": "email",
+                         "user_attributes": [],
+                         "application_claims": ["emails", "objectId"], "properties": {}}
+SEEDED_FLOWS = (("B2C_1_susi", SUSI_CONFIG), ("B2C_1_profile_edit", PROFILE_EDIT_CONFIG),
+                ("B2C_1_password_reset", PASSWORD_RESET_CONFIG))
+#: the sample app's own API (Expose an API), which its Call API page uses
+RP_DEMO_API_SCOPE = "demo.read"
+
+
 @dataclass
 class SeedResult:
     admin_password: str | None = None
@@ -65,16 +75,25 @@ def _tenant(result: SeedResult) -> None:
 
 
 def _user_flow(result: SeedResult) -> None:
-    if db.session.execute(db.select(UserFlow).filter_by(name_key="b2c_1_susi")).first() is None:
-        db.session.add(UserFlow(name="B2C_1_susi", name_key="b2c_1_susi",
-                                flow_type="signUpOrSignIn", config=SUSI_CONFIG))
+    for name, config in SEEDED_FLOWS:
+        if db.session.execute(db.select(UserFlow).filter_by(name_key=name.lower())).first() is None:
+            db.session.add(UserFlow(name=name, name_key=name.lower(), flow_type=config["type"],
+                                    config=config))
 
 
 def _seeded_apps(base: str) -> list[dict]:
+    tenant = current_app.config["IDP_TENANT_NAME"]
     return [
         {"name": RP_DEMO, "platform": "web",
          "redirect_uris": [f"{base}/rp/signin-oidc", f"{base}/rp/signout-callback-oidc"],
-         "front_channel_logout_url": f"{base}/rp/signout-oidc"},
+         "front_channel_logout_url": f"{base}/rp/signout-oidc",
+         "app_id_uri": f"https://{tenant}.onmicrosoft.com/rp-demo-api",
+         "exposed_scopes": [{"id": "6d2c6f0e-5a51-4a43-9d1e-0e6f2d0c7a01",
+                             "value": RP_DEMO_API_SCOPE,
+                             "admin_consent_display_name": "Read the demo API",
+                             "admin_consent_description": "Lets the sample app call its API "
+                                                          "as the signed-in user.",
+                             "enabled": True}]},
         {"name": "webapp1", "platform": "web", "redirect_uris": [f"{base}/jwt"],
          "implicit_id_tokens": True},
         {"name": "b2c-extensions-app. Do not modify. Used by AADB2C for storing user data.",
@@ -87,7 +106,13 @@ def _apps(result: SeedResult) -> None:
     existing = {a.name: a for a in db.session.execute(db.select(AppRegistration)).scalars()}
     for spec in _seeded_apps(base):
         if spec["name"] not in existing:
-            db.session.add(AppRegistration(**spec))
+            app = AppRegistration(**spec)
+            db.session.add(app)
+            if spec["name"] == RP_DEMO:  # it may call its own API: granted, with consent
+                db.session.flush()
+                app.api_permissions = [{"resource_client_id": app.client_id,
+                                        "value": RP_DEMO_API_SCOPE, "type": "Delegated",
+                                        "admin_consent": True}]
     tenant = db.session.execute(db.select(Tenant)).scalars().first()
     old = tenant.seeded_public_url
     if old and old != base:  # PORT or IDP_PUBLIC_URL changed: follow it in the seeded apps

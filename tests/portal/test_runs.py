@@ -6,7 +6,7 @@ from idp.models import FlowTransaction, UserFlow
 
 def _flow_with_collected_not_returned(app):
     with app.app_context():
-        flow = db.session.execute(db.select(UserFlow)).scalar_one()
+        flow = db.session.execute(db.select(UserFlow).filter_by(name_key="b2c_1_susi")).scalar_one()
         flow.config = {**flow.config, "application_claims": ["emails", "objectId", "city"],
                        "user_attributes": [{"claim": "displayName"}]}
         db.session.commit()

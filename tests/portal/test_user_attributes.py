@@ -61,7 +61,7 @@ def test_unknown_data_type_is_refused(admin, app):
 def test_delete_used_attribute_is_refused_then_removed_everywhere(admin, client, app):
     add_attribute(admin)
     with app.app_context():
-        flow = db.session.execute(db.select(UserFlow)).scalar_one()
+        flow = db.session.execute(db.select(UserFlow).filter_by(name_key="b2c_1_susi")).scalar_one()
         flow.config = {**flow.config,
                        "user_attributes": [*flow.config["user_attributes"],
                                            {"claim": "extension_FavouriteColour"}],
@@ -78,7 +78,7 @@ def test_delete_used_attribute_is_refused_then_removed_everywhere(admin, client,
                             data={"csrf_token": csrf_token(page), "confirm": "yes"})
     assert confirmed.status_code == 303
     with app.app_context():
-        flow = db.session.execute(db.select(UserFlow)).scalar_one()
+        flow = db.session.execute(db.select(UserFlow).filter_by(name_key="b2c_1_susi")).scalar_one()
         assert "extension_FavouriteColour" not in flow.config["application_claims"]
         assert all(a["claim"] != "extension_FavouriteColour"
                    for a in flow.config["user_attributes"])
