@@ -14,7 +14,7 @@ from ..engine.errors import B2CError
 from ..engine.journey import RunState
 from ..extensions import db
 from ..store import sessions, transactions
-from ..store.clients import client_info, find_app, resolve_api_scope
+from ..store.clients import client_info, find_app, scope_resolver_for
 from ..store.hashing import new_token
 from .context import resolve_policy
 from .errors import protocol_error_page
@@ -50,7 +50,8 @@ def authorize(tenant: str, policy: str | None = None):
     client = client_info(find_app(params.get("client_id")))
     redirect_uri = check_redirect_uri(params, client, ctx.tenant.domain)
     try:
-        req = validate_authorize_request(params, client, redirect_uri, resolve_api_scope)
+        req = validate_authorize_request(params, client, redirect_uri,
+                                         scope_resolver_for(client.client_id))
     except B2CError as error:
         mode = response_mode_for(params, None if "response_type" not in params
                                  else frozenset(params["response_type"].split()))

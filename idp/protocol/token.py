@@ -17,7 +17,7 @@ from ..engine.validation_profiles import FieldError, authenticate_local
 from ..extensions import db
 from ..store import audit, keys
 from ..store.attributes import tenant_catalogue
-from ..store.clients import authenticate_client, read_client_credentials, resolve_api_scope
+from ..store.clients import authenticate_client, read_client_credentials, scope_resolver_for
 from ..store.grants import RefreshLifetimes, issue_refresh_token, redeem_code, spend_refresh_token
 from ..store.ports import make_ports
 from .context import PolicyContext, resolve_policy
@@ -64,7 +64,7 @@ def _tokens(ctx: PolicyContext, app, *, scope: str, claims: dict, subject: str, 
     props = ctx.props
     now = int(time.time())
     lifetime = props["token_lifetime_minutes"] * 60
-    scopes = parse_scope(scope, app.client_id, resolve_api_scope)
+    scopes = parse_scope(scope, app.client_id, scope_resolver_for(app.client_id))
     common = dict(iss=ctx.issuer, subject=subject, policy=ctx.policy, claims=claims, nonce=nonce,
                   auth_time=auth_time, now=now, lifetime=lifetime,
                   policy_claim=props["user_flow_claim"])
@@ -149,16 +149,19 @@ def client_credentials(ctx: PolicyContext, app, form) -> dict:
         raise B2CError("AADB2C90117", scope, error="invalid_scope", hint=(
             "Client credentials ask for '{resource}/.default'."))
     resource = scope[: -len("/.default")]
-    scopes = parse_scope(resource, app.client_id, resolve_api_scope)
+    if resource.lower() not in (app.client_id.lower(), (app.app_id_uri or "").lower()):
+        # App-only access to another app needs application permissions (app roles granted to
+        # the client), which arrive with the Graph API; until then only the app itself.
+        raise B2CError("AADB2C90205", error="invalid_scope")
     now = int(time.time())
     lifetime = ctx.props["token_lifetime_minutes"] * 60
     token_value = keys.sign(build_access_token_claims(
-        iss=ctx.issuer, audience=scopes.resource, client_id=app.client_id,
+        iss=ctx.issuer, audience=app.client_id, client_id=app.client_id,
         subject=app.client_id, policy=ctx.policy, claims={}, scp=None, nonce=None,
         auth_time=None, now=now, lifetime=lifetime, policy_claim=ctx.props["user_flow_claim"]))
     audit.record("Validate Client Credentials", app_id=app.client_id, policy=ctx.policy)
     return {"access_token": token_value, "token_type": "Bearer", "not_before": now,
-            "expires_in": lifetime, "expires_on": now + lifetime, "resource": scopes.resource}
+            "expires_in": lifetime, "expires_on": now + lifetime, "resource": app.client_id}
 
 
 def resource_owner_password(ctx: PolicyContext, app, form) -> dict:

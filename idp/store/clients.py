@@ -48,6 +48,25 @@ def resolve_api_scope(scope: str) -> tuple[str, str] | None:
     return None
 
 
+def scope_resolver_for(client_id: str):
+    """A resolver for ``client_id``'s requests: an API scope resolves only when the client holds
+    the permission with admin consent (API permissions), as B2C requires.
+
+    :raise B2CError: AADB2C90205 when the scope exists but is not granted to this client.
+    """
+    app = find_app(client_id)
+    granted = {(p.get("resource_client_id"), p.get("value", "").lower())
+               for p in (app.api_permissions if app else None) or () if p.get("admin_consent")}
+
+    def resolve(scope: str) -> tuple[str, str] | None:
+        found = resolve_api_scope(scope)
+        if found is not None and (found[0], found[1].lower()) not in granted:
+            raise B2CError("AADB2C90205", error="invalid_scope", hint=(
+                f"Add '{scope}' under the app's API permissions and grant admin consent."))
+        return found
+    return resolve
+
+
 @dataclass(frozen=True)
 class ClientCredentials:
     client_id: str | None

@@ -418,3 +418,14 @@ def test_extensions_app_cannot_be_deleted_or_renamed(admin, client, app):
     assert "The b2c-extensions-app cannot be renamed" in text(renamed)
     assert registration(app, "b2c-extensions-app").name == ext.name
     assert audits(app, "Delete application") == [] and audits(app, "Update application") == []
+
+
+def test_api_scope_without_consented_permission_is_refused(admin, client, app, flow):
+    """B2C answers AADB2C90205 until the client holds the permission with admin consent."""
+    expose(admin, app)
+    rp = flow.rp()
+    response = flow.authorize(rp["client_id"], rp["redirect_uri"],
+                              scope=f"openid {API_URI}/read")
+    params = flow.redirect_params(response)
+    assert params["error"] == "invalid_scope"
+    assert params["error_description"].startswith("AADB2C90205")
