@@ -42,8 +42,9 @@ def build_app(test_config: dict | None = None):
         "RP_CLIENT_ID": client["client_id"],
         "RP_CLIENT_SECRET": client["client_secret"],
         "RP_PUBLIC_URL": f"{base}/rp",
-        "RP_METADATA_URL": f"{base}/{tenant}.onmicrosoft.com/B2C_1_susi/v2.0/"
-                           ".well-known/openid-configuration",
+        "RP_AUTHORITY": f"{base}/{tenant}.onmicrosoft.com",
+        "RP_API_SCOPE": f"https://{tenant}.onmicrosoft.com/rp-demo-api/demo.read",
+        "RP_TOKEN_STORE": str(instance / "rp_demo_tokens.sqlite3"),
     })
     idp_app.wsgi_app = DispatcherMiddleware(idp_app.wsgi_app, {"/rp": rp_app})
     return idp_app
