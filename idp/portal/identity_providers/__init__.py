@@ -1,4 +1,4 @@
-"""Portal blade: Identity providers (placeholder until the blade is built)."""
+"""Portal blade: Identity providers (local account types; social providers listed)."""
 from flask import Blueprint
 
 bp = Blueprint("identity_providers", __name__)

@@ -1,11 +1,54 @@
-"""Identity providers: views."""
+"""Identity providers (Azure AD B2C > Identity providers): the local account types and which
+user flows use them, the tenant's default for new user flows, and the social identity
+providers B2C lists (none of which B2C Lab runs yet)."""
 from __future__ import annotations
 
-from flask import render_template
+from flask import flash, redirect, render_template, url_for
 
+from ...extensions import db
+from ...models import UserFlow
+from ...store.tenant import current_tenant
+from ..common import audit_change
 from . import bp
+from .forms import LocalAccountForm
+from .local_accounts import (LOCAL_ACCOUNT_TYPES, SETTING, default_local_account_type,
+                             flows_by_local_account_type)
+
+#: the social identity providers B2C's blade lists, in its order.
+SOCIAL_PROVIDERS = ("Facebook", "Google", "Microsoft Account", "Apple", "Amazon", "GitHub",
+                    "LinkedIn", "Twitter", "OpenID Connect")
 
 
 @bp.get("/")
 def index():
-    return render_template("portal/placeholder.html", title="Identity providers")
+    form = LocalAccountForm(default_local_account_type=default_local_account_type(
+        current_tenant().settings))
+    return _page(form)
+
+
+@bp.post("/local-account")
+def update():
+    form = LocalAccountForm()
+    if not form.validate_on_submit():
+        return _page(form), 400
+    tenant = current_tenant()
+    old, new = default_local_account_type(tenant.settings), form.default_local_account_type.data
+    if old == new:
+        flash("Nothing to save: the default local account type is unchanged.", "success")
+        return redirect(url_for(".index"), 303)
+    tenant.settings = {**(tenant.settings or {}), SETTING: new}
+    # B2C's audit category for B2C resources (identity providers, user flows): "Resource".
+    audit_change("Update identity provider", category="Resource", IdentityProvider="Local account",
+                 OldValue=LOCAL_ACCOUNT_TYPES[old][0], NewValue=LOCAL_ACCOUNT_TYPES[new][0])
+    db.session.commit()
+    flash(f"New user flows now start with {LOCAL_ACCOUNT_TYPES[new][0]}.", "success")
+    return redirect(url_for(".index"), 303)
+
+
+def _page(form: LocalAccountForm):
+    flows = db.session.execute(db.select(UserFlow).order_by(UserFlow.name_key)).scalars()
+    tenant = current_tenant()
+    return render_template("portal/identity_providers/index.html", form=form,
+                           types=LOCAL_ACCOUNT_TYPES, used=flows_by_local_account_type(flows),
+                           default=default_local_account_type(tenant.settings),
+                           social=SOCIAL_PROVIDERS)

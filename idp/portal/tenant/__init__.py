@@ -1,4 +1,4 @@
-"""Portal blade: Export and import (placeholder until the blade is built)."""
+"""Portal blade: Export and import (the tenant's configuration as one JSON file, and back)."""
 from flask import Blueprint
 
 bp = Blueprint("tenant", __name__)

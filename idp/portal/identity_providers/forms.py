@@ -1,0 +1,20 @@
+"""Identity providers forms (Flask-WTF: each carries a CSRF token)."""
+from __future__ import annotations
+
+from flask_wtf import FlaskForm
+from wtforms import RadioField
+from wtforms.validators import AnyOf
+
+from ..common import choices
+from .local_accounts import LOCAL_ACCOUNT_TYPES
+
+
+class LocalAccountForm(FlaskForm):
+    """The tenant's default local account type for new user flows."""
+
+    # validate_choice=False: AnyOf says which values are allowed, in the portal's words.
+    default_local_account_type = RadioField(
+        "Local account type for new user flows", validate_choice=False,
+        choices=choices((key, label) for key, (label, _what) in LOCAL_ACCOUNT_TYPES.items()),
+        validators=[AnyOf(list(LOCAL_ACCOUNT_TYPES), message=(
+            "Choose Email signup, User ID signup or None."))])

@@ -1,0 +1,83 @@
+"""Identity providers blade: the local account types with the user flows that use each, the
+tenant default for new user flows (changed, audited, bad values refused), and the social
+identity providers listed as not configured."""
+from __future__ import annotations
+
+import pytest
+
+from idp.extensions import db
+from idp.models import AuditRecord, Tenant, UserFlow
+
+PAGE = "/portal/identity-providers/"
+ACTION = "/portal/identity-providers/local-account"
+
+
+def tenant_settings(app) -> dict:
+    with app.app_context():
+        return dict(db.session.execute(db.select(Tenant)).scalar_one().settings or {})
+
+
+def audits(app) -> list[AuditRecord]:
+    with app.app_context():
+        return list(db.session.execute(db.select(AuditRecord).filter_by(
+            activity="Update identity provider")).scalars())
+
+
+def test_page_shows_local_account_types_with_their_flows(admin, client, app):
+    with app.app_context():
+        db.session.add(UserFlow(name="B2C_1_usernames", name_key="b2c_1_usernames",
+                                flow_type="signUpOrSignIn",
+                                config={"local_account_type": "username"}))
+        db.session.commit()
+    html = client.get(PAGE).get_data(as_text=True)
+    email = html.split('id="local-account-email"')[1].split("</tr>")[0]
+    username = html.split('id="local-account-username"')[1].split("</tr>")[0]
+    none = html.split('id="local-account-none"')[1].split("</tr>")[0]
+    assert "Email signup" in email and "B2C_1_susi" in email
+    assert "Default for new user flows" in email
+    assert "User ID signup" in username and "B2C_1_usernames" in username
+    assert "B2C_1_" not in none
+    social = html.split('id="social-identity-providers"')[1]
+    for name in ("Facebook", "Google", "Microsoft Account", "Apple", "Amazon", "GitHub",
+                 "LinkedIn", "Twitter", "OpenID Connect"):
+        assert f"<td>{name}</td>" in social
+    assert social.count("Not configured") == 9
+    assert "Social and federated sign-in arrive with a later version of B2C Lab" in html
+
+
+def test_change_the_default_local_account_type(admin, client, app):
+    response = admin.post_form(PAGE, ACTION, default_local_account_type="username")
+    assert response.status_code == 303
+    assert tenant_settings(app)["default_local_account_type"] == "username"
+    html = client.get(PAGE).get_data(as_text=True)
+    assert "New user flows now start with User ID signup." in html
+    assert "Default for new user flows" in html.split('id="local-account-username"')[1].split(
+        "</tr>")[0]
+    [record] = audits(app)
+    assert record.category == "Resource" and record.initiated_by_admin == "admin"
+    assert record.additional_details["OldValue"] == "Email signup"
+    assert record.additional_details["NewValue"] == "User ID signup"
+
+
+def test_saving_the_same_value_writes_nothing(admin, app):
+    response = admin.post_form(PAGE, ACTION, default_local_account_type="email")
+    assert response.status_code == 303
+    assert audits(app) == [] and "default_local_account_type" not in tenant_settings(app)
+
+
+@pytest.mark.parametrize("value", ["phone", "", "EMAIL", "<script>"])
+def test_unknown_local_account_type_is_refused(admin, app, value):
+    before = tenant_settings(app)
+    response = admin.post_form(PAGE, ACTION, default_local_account_type=value)
+    assert response.status_code == 400
+    html = response.get_data(as_text=True)
+    assert "Choose Email signup, User ID signup or None." in html
+    assert "<script>" not in html.split("<main")[1]
+    assert tenant_settings(app) == before and audits(app) == []
+
+
+def test_missing_value_and_missing_csrf_are_refused(admin, client, app):
+    before = tenant_settings(app)
+    assert admin.post_form(PAGE, ACTION).status_code == 400
+    assert client.post(ACTION, data={"default_local_account_type": "none"}).status_code == 400
+    assert tenant_settings(app) == before and audits(app) == []
