@@ -20,6 +20,8 @@ class SsoSession(db.Model):
     #: the policies and applications this browser signed in to (for SSO scope and logout).
     policies: Mapped[list] = mapped_column(sa.JSON, default=list)
     client_ids: Mapped[list] = mapped_column(sa.JSON, default=list)
+    #: the browser passed MFA in this session (an SSO run then skips the MFA step)
+    mfa_done: Mapped[bool] = mapped_column(default=False, server_default=sa.false())
     created_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
     expires_at: Mapped[dt.datetime]
     revoked_at: Mapped[dt.datetime | None]

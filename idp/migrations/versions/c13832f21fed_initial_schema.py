@@ -1,8 +1,8 @@
 """initial schema
 
-Revision ID: 847cd0cefc4c
+Revision ID: c13832f21fed
 Revises: 
-Create Date: 2026-11-21 22:45:36.622025
+Create Date: 2026-11-21 22:58:45.327420
 
 """
 from alembic import op
@@ -10,7 +10,7 @@ import sqlalchemy as sa
 
 
 # revision identifiers, used by Alembic.
-revision = '847cd0cefc4c'
+revision = 'c13832f21fed'
 down_revision = None
 branch_labels = None
 depends_on = None
@@ -185,6 +185,7 @@ def upgrade():
     sa.Column('auth_time', sa.Integer(), nullable=False),
     sa.Column('policies', sa.JSON(), nullable=False),
     sa.Column('client_ids', sa.JSON(), nullable=False),
+    sa.Column('mfa_done', sa.Boolean(), server_default=sa.false(), nullable=False),
     sa.Column('created_at', sa.DateTime(), nullable=False),
     sa.Column('expires_at', sa.DateTime(), nullable=False),
     sa.Column('revoked_at', sa.DateTime(), nullable=True),
