@@ -7,6 +7,7 @@ import click
 from flask import Flask
 from flask.cli import AppGroup
 
+from .demo_seed import demo_cli
 from .extensions import db
 from .models import AdminAccount
 from .store.hashing import hash_password
@@ -30,3 +31,4 @@ def reset_password(username: str) -> None:
 
 def register(app: Flask) -> None:
     app.cli.add_command(admin_cli)
+    app.cli.add_command(demo_cli)

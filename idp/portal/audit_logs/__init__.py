@@ -1,4 +1,4 @@
-"""Portal blade: Audit logs (placeholder until the blade is built)."""
+"""Portal blade: Audit logs (filtered list, directoryAudit detail, CSV download, retention)."""
 from flask import Blueprint
 
 bp = Blueprint("audit_logs", __name__)

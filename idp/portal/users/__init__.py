@@ -1,4 +1,4 @@
-"""Portal blade: Users (placeholder until the blade is built)."""
+"""Portal blade: Users (all users, New user, a user's page and its actions)."""
 from flask import Blueprint
 
 bp = Blueprint("users", __name__)

@@ -1,0 +1,71 @@
+"""Reading the directory for the Users blade: the paged, searchable list of all users.
+
+The list must stay fast with tens of thousands of users (bench/portal.py measures it): pages are
+``ORDER BY display_name, object_id`` over the indexed ``display_name`` with OFFSET, identities
+come in one ``selectin`` query per page (no N+1), and the sign-in-name search is a range on the
+lower-cased ``issuer_assigned_id_key`` of the ``(issuer, sign_in_type, key)`` unique index.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import sqlalchemy as sa
+
+from ...extensions import db
+from ...models import DirectoryUser, UserIdentity
+
+PAGE_SIZE = 50
+LOCAL_SIGN_IN_TYPES = ("emailAddress", "userName")
+
+
+@dataclass(frozen=True)
+class UserPage:
+    users: list[DirectoryUser]
+    total: int
+    page: int
+    pages: int
+
+
+def search_condition(term: str, issuer: str):
+    """Display name starts with ``term`` OR a local sign-in name starts with it, ignoring case.
+
+    The sign-in names are stored lower-cased, so ``key >= term AND key < term + U+FFFF`` is an
+    index range on every database (a case-insensitive LIKE is not, on SQLite).
+    """
+    low = term.strip().lower()
+    by_sign_in_name = sa.select(UserIdentity.user_object_id).where(
+        UserIdentity.issuer == issuer,
+        UserIdentity.sign_in_type.in_(LOCAL_SIGN_IN_TYPES),
+        UserIdentity.issuer_assigned_id_key >= low,
+        UserIdentity.issuer_assigned_id_key < low + "\uffff")
+    return sa.or_(DirectoryUser.display_name.istartswith(term.strip(), autoescape=True),
+                  DirectoryUser.object_id.in_(by_sign_in_name))
+
+
+def list_users(term: str | None, page: int, issuer: str) -> UserPage:
+    """One page of users (``page`` is clamped to the pages there are)."""
+    where = [search_condition(term, issuer)] if term and term.strip() else []
+    total = db.session.execute(
+        sa.select(sa.func.count()).select_from(DirectoryUser).where(*where)).scalar_one()
+    pages = max(1, -(-total // PAGE_SIZE))
+    page = min(max(1, page), pages)
+    users = db.session.execute(
+        sa.select(DirectoryUser).where(*where)
+        .order_by(DirectoryUser.display_name, DirectoryUser.object_id)
+        .offset((page - 1) * PAGE_SIZE).limit(PAGE_SIZE)).scalars().all()
+    return UserPage(list(users), total, page, pages)
+
+
+def sign_in_name(user: DirectoryUser) -> str:
+    """What the list shows as the user's principal name: the local sign-in name (e-mail or
+    user name), else the first identity's id."""
+    local = [i for i in user.identities if i.sign_in_type in LOCAL_SIGN_IN_TYPES]
+    chosen = (local or user.identities or [None])[0]
+    return chosen.issuer_assigned_id if chosen else ""
+
+
+def find_by_sign_in_name(issuer: str, name: str) -> str | None:
+    """The object id of the local account signing in with ``name``, or None."""
+    return db.session.execute(sa.select(UserIdentity.user_object_id).where(
+        UserIdentity.issuer == issuer, UserIdentity.sign_in_type.in_(LOCAL_SIGN_IN_TYPES),
+        UserIdentity.issuer_assigned_id_key == name.strip().lower())).scalars().first()
