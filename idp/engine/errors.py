@@ -41,6 +41,8 @@ MESSAGES = {
                    "and Expected Value : {1}",
     "AADB2C90090": "The provided authorization code is invalid or has already been used.",
     "AADB2C90091": "The user has cancelled entering self-asserted information.",
+    "AADB2C90111": "Your account has been locked. Contact your support person to unlock it, "
+                   "then try again.",
     "AADB2C90115": "When requesting the 'code' response_type, the scope parameter must include a "
                    "resource or client ID for access tokens, and 'openid' for ID tokens.",
     "AADB2C90117": "The scope '{0}' provided in the request is not supported.",
@@ -50,6 +52,8 @@ MESSAGES = {
     "AADB2C90129": "The provided grant has been revoked. Please reauthenticate and try again.",
     "AADB2C90146": "The scope '{0}' provided in request specifies more than one resource for an "
                    "access token, which is not supported.",
+    "AADB2C90151": "User has exceeded the maximum number for retries for multi-factor "
+                   "authentication.",
     "AADB2C90182": "The supplied code_verifier does not match associated code_challenge.",
     "AADB2C90183": "The supplied code_verifier is invalid.",
     "AADB2C90184": "The supplied code_challenge_method is not supported. Supported values are "

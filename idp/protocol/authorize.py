@@ -15,6 +15,7 @@ from ..engine.journey import RunState
 from ..extensions import db
 from ..store import sessions, transactions
 from ..store.clients import client_info, find_app, scope_resolver_for
+from ..store.directory import account_enabled
 from ..store.hashing import new_token
 from .context import resolve_policy
 from .errors import protocol_error_page
@@ -33,6 +34,9 @@ def _sso_session(req, ctx):
         return None
     session = sessions.find_session(request.cookies.get(sessions.COOKIE))
     if session is None:
+        return None
+    if not account_enabled(session.user_object_id):  # blocked since: the session is over
+        sessions.end_session(session)
         return None
     if scope == "Application" and req.client_id not in session.client_ids:
         return None
@@ -70,6 +74,8 @@ def authorize(tenant: str, policy: str | None = None):
     if session is not None:
         state.bag = {"objectId": session.user_object_id,
                      "authenticationSource": "localAccountAuthentication"}
+        if session.mfa_done:
+            state.bag["mfaCompleted"] = True
     browser = request.cookies.get(transactions.COOKIE) or new_token()
     tx = transactions.create_transaction(
         policy=ctx.policy, client_id=req.client_id, request=req.to_json(),
@@ -78,9 +84,11 @@ def authorize(tenant: str, policy: str | None = None):
     if "none" in req.prompt:
         return _silent(tx, ctx, req)
     # Imported here: the flow runner sits above this package and imports from it.
-    from ..flows.runner import run
+    from ..flows.runner import MFA_DEVICE_COOKIE, run
     response = run(tx, ctx)
     set_cookie(response, transactions.COOKIE, browser)
+    if not request.cookies.get(MFA_DEVICE_COOKIE):
+        set_cookie(response, MFA_DEVICE_COOKIE, new_token(), max_age=400 * 86400)
     return response
 
 

@@ -18,6 +18,7 @@ from ..extensions import db
 from ..store import audit, keys
 from ..store.attributes import tenant_catalogue
 from ..store.clients import authenticate_client, read_client_credentials, scope_resolver_for
+from ..store.directory import account_enabled
 from ..store.grants import RefreshLifetimes, issue_refresh_token, redeem_code, spend_refresh_token
 from ..store.ports import make_ports
 from .context import PolicyContext, resolve_policy
@@ -51,6 +52,11 @@ def _lifetimes(ctx: PolicyContext) -> RefreshLifetimes:
     window = (None if props["refresh_token_sliding_window"] == "No expiry"
               else props["refresh_token_sliding_window_days"])
     return RefreshLifetimes(props["refresh_token_lifetime_days"], window)
+
+
+def _enabled(user: str) -> None:
+    if not account_enabled(user):
+        raise B2CError("AADB2C90111", error="invalid_grant")
 
 
 def _same_policy(ctx: PolicyContext, issued_for: str) -> None:
@@ -104,6 +110,7 @@ def authorization_code(ctx: PolicyContext, app, form) -> dict:
             "The redirect_uri does not match the one the authorization code was issued to."))
     verify_code_verifier(form.get("code_verifier"), grant.code_challenge,
                          grant.code_challenge_method)
+    _enabled(grant.user_object_id)
     # RFC 6749 §4.1.3 has no scope on this request: the authorize request's scope applies.
     refresh = None
     if "offline_access" in grant.scope.split():
@@ -126,6 +133,7 @@ def refresh_token(ctx: PolicyContext, app, form) -> dict:
     if old.client_id != app.client_id:
         raise B2CError("AADB2C90011", app.client_id, old.client_id, error="invalid_grant")
     _same_policy(ctx, old.policy)
+    _enabled(old.user_object_id)
     lifetimes = _lifetimes(ctx)
     refresh = issue_refresh_token(
         lifetimes=lifetimes, family_id=old.family_id, code_id=old.code_id,

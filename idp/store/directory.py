@@ -20,6 +20,12 @@ from .hashing import check_password, hash_password
 COLUMNS = {"displayName": "display_name", "givenName": "given_name", "surname": "surname"}
 
 
+def account_enabled(object_id: str) -> bool:
+    """False for a blocked or deleted account: no SSO, no code redemption, no refresh."""
+    user = db.session.get(DirectoryUser, object_id)
+    return user is not None and user.account_enabled
+
+
 class SqlDirectory:
     def __init__(self, tenant_domain: str) -> None:
         self.issuer = tenant_domain
@@ -113,3 +119,10 @@ class SqlDirectory:
         if emails:
             claims["emails"] = emails
         return claims
+
+    def mfa_profile(self, object_id: str) -> dict[str, Any]:
+        user = db.session.get(DirectoryUser, object_id)
+        return dict(user.mfa or {}) if user else {}
+
+    def save_mfa_profile(self, object_id: str, profile: dict[str, Any]) -> None:
+        db.session.get(DirectoryUser, object_id).mfa = dict(profile)

@@ -116,3 +116,19 @@ def test_ropc_grant(flow, app, client):
     assert not_allowed.get_json()["error_description"].startswith("AADB2C90224")
     wrong_flow = flow.token(data).get_json()  # B2C_1_susi is not an ROPC flow
     assert wrong_flow["error"] == "unsupported_grant_type"
+
+
+def test_a_blocked_account_gets_no_sso_and_no_refresh(flow, app):
+    rp = flow.rp()
+    body = flow.code_flow("blocked@example.com")
+    with app.app_context():
+        db.session.execute(db.select(DirectoryUser)).scalar_one().account_enabled = False
+        db.session.commit()
+    again = flow.authorize(rp["client_id"], rp["redirect_uri"])
+    assert again.status_code == 200 and 'id="signInName"' in again.get_data(as_text=True)
+    refreshed = flow.token({"grant_type": "refresh_token", "refresh_token": body["refresh_token"]},
+                           auth=(rp["client_id"], rp["secret"])).get_json()
+    assert refreshed["error"] == "invalid_grant"
+    assert refreshed["error_description"].startswith("AADB2C90111")
+    flow.sign_in("blocked@example.com")
+    assert "Your account has been locked." in flow.text

@@ -1,8 +1,8 @@
 """initial schema
 
-Revision ID: c13832f21fed
+Revision ID: 34681e62ebc7
 Revises: 
-Create Date: 2026-11-21 22:58:45.327420
+Create Date: 2026-11-21 23:00:47.015253
 
 """
 from alembic import op
@@ -10,7 +10,7 @@ import sqlalchemy as sa
 
 
 # revision identifiers, used by Alembic.
-revision = 'c13832f21fed'
+revision = '34681e62ebc7'
 down_revision = None
 branch_labels = None
 depends_on = None
@@ -59,11 +59,12 @@ def upgrade():
     sa.Column('initiated_by_admin', sa.String(length=64), nullable=True),
     sa.Column('additional_details', sa.JSON(), nullable=False),
     sa.Column('activity_time', sa.DateTime(), nullable=False),
-    sa.PrimaryKeyConstraint('id', name=op.f('pk_audit_record'))
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_audit_record')),
+    sqlite_autoincrement=True
     )
     with op.batch_alter_table('audit_record', schema=None) as batch_op:
         batch_op.create_index(batch_op.f('ix_audit_record_activity'), ['activity'], unique=False)
-        batch_op.create_index(batch_op.f('ix_audit_record_activity_time'), ['activity_time'], unique=False)
+        batch_op.create_index('ix_audit_record_activity_time', ['activity', 'activity_time'], unique=False)
         batch_op.create_index(batch_op.f('ix_audit_record_app_id'), ['app_id'], unique=False)
         batch_op.create_index(batch_op.f('ix_audit_record_category'), ['category'], unique=False)
         batch_op.create_index(batch_op.f('ix_audit_record_policy'), ['policy'], unique=False)
@@ -326,7 +327,7 @@ def downgrade():
         batch_op.drop_index(batch_op.f('ix_audit_record_policy'))
         batch_op.drop_index(batch_op.f('ix_audit_record_category'))
         batch_op.drop_index(batch_op.f('ix_audit_record_app_id'))
-        batch_op.drop_index(batch_op.f('ix_audit_record_activity_time'))
+        batch_op.drop_index('ix_audit_record_activity_time')
         batch_op.drop_index(batch_op.f('ix_audit_record_activity'))
 
     op.drop_table('audit_record')
