@@ -137,3 +137,13 @@ def common_profiles(config) -> tuple[TechnicalProfile, ...]:
         TechnicalProfile("AAD-UserReadUsingObjectId", "DirectoryRead"),
         TechnicalProfile("JwtIssuer", "JwtIssuer"),
     )
+
+
+def mfa_profile(props) -> TechnicalProfile | None:
+    """The MFA step's profile, or None when enforcement is Off."""
+    enforcement = props.get("mfa_enforcement", "off")
+    if enforcement == "off":
+        return None
+    method = props.get("mfa_method", "email")
+    return TechnicalProfile(f"MFA-{method}", "Mfa", "Multifactor authentication",
+                            metadata={"method": method, "enforcement": enforcement})

@@ -6,6 +6,7 @@ profiles (run inside a page's submit) are in :data:`.self_asserted.VALIDATORS`.
 from __future__ import annotations
 
 from .journey import Continue, StepContext
+from .mfa import Mfa
 from .self_asserted import SelfAsserted
 
 
@@ -25,4 +26,5 @@ class DirectoryRead:
 HANDLERS = {
     "SelfAsserted": SelfAsserted(),
     "DirectoryRead": DirectoryRead(),
+    "Mfa": Mfa(),
 }

@@ -242,6 +242,11 @@ def advance(journey: Journey, state: RunState, *, handlers: Mapping[str, Any],
             continue
         handler = handlers[profile.handler]
         ctx = StepContext(journey, state, profile, request, ports, now, events)
+        reason = handler.skip(ctx) if hasattr(handler, "skip") else None
+        if reason:  # the profile itself decides the step is not needed (conditional MFA)
+            _trace(state, step, "skipped", now, profile=profile.id, reason=reason)
+            _finish_step(state)
+            continue
         try:
             if getattr(handler, "interactive", False):
                 if submission is None:

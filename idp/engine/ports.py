@@ -54,6 +54,12 @@ class Directory(Protocol):
     def update_attributes(self, object_id: str, attributes: dict[str, Any]) -> None:
         """Write the given claims (profile editing)."""
 
+    def mfa_profile(self, object_id: str) -> dict[str, Any]:
+        """The account's MFA enrolment: phone, TOTP secret, trusted browsers."""
+
+    def save_mfa_profile(self, object_id: str, profile: dict[str, Any]) -> None:
+        """Persist the account's MFA enrolment."""
+
 
 class Mailer(Protocol):
     def send(self, to: str, subject: str, body: str, code: str | None = None) -> None:

@@ -10,7 +10,7 @@ from __future__ import annotations
 from typing import Any, Mapping
 
 from .attributes import AttributeDef
-from .flow_profiles import (SIGN_IN_TYPES, common_profiles, new_password_page,
+from .flow_profiles import (SIGN_IN_TYPES, common_profiles, mfa_profile, new_password_page,
                             password_discovery_page, profile_edit_page, sign_in_page,
                             sign_up_page)
 from .journey import Journey, OrchestrationStep, Precondition, RelyingParty
@@ -30,6 +30,8 @@ DEFAULT_PROPERTIES: dict[str, Any] = {
     "require_id_token_in_logout": False,
     "password_complexity": "Strong",          # Simple | Strong | {custom settings}
     "self_service_password_reset": False,
+    "mfa_method": "email",                    # email | phone | sms | call | totp
+    "mfa_enforcement": "off",                 # off | always | conditional
 }
 
 FLOW_TYPES = {"signUpOrSignIn": "Sign up and sign in", "signUp": "Sign up",
@@ -114,9 +116,14 @@ def compile_user_flow(name: str, config: Mapping[str, Any],
         sign_up_page(config, props, attributes), password_discovery_page(),
         new_password_page(props), profile_edit_page(config, attributes),
         *common_profiles(config))}
+    steps = _steps_for(flow_type, sspr)
+    mfa = mfa_profile(props)
+    if mfa is not None and flow_type in ("signUpOrSignIn", "signUp", "signIn"):
+        profiles[mfa.id] = mfa
+        steps.append(("ClaimsExchange", [(f"{mfa.id}Exchange", mfa.id)],
+                      [Precondition("ClaimsExist", ("mfaCompleted",))], []))
     numbered = [_step(order, kind, *exchanges, pre=pre, selections=selections)
-                for order, (kind, exchanges, pre, selections)
-                in enumerate(_steps_for(flow_type, sspr), start=1)]
+                for order, (kind, exchanges, pre, selections) in enumerate(steps, start=1)]
     numbered.append(_step(len(numbered) + 1, "SendClaims", ("JwtIssuer", "JwtIssuer")))
     returned = list(returned_claims(config, attributes))
     if sspr:

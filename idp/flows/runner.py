@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import time
 
-from flask import make_response, redirect, render_template, url_for
+from flask import make_response, redirect, render_template, request, url_for
 
 from ..engine.authorize import AuthorizeRequest
 from ..engine.handlers import HANDLERS
@@ -15,9 +15,13 @@ from ..protocol import issuance
 from ..protocol.context import PolicyContext
 from ..protocol.responses import error_to_app
 from ..store import audit
+from ..store.hashing import token_digest
 from ..store.ports import make_ports
 
-TEMPLATES = {"unifiedssp": "flows/unified.html", "selfasserted": "flows/selfasserted.html"}
+TEMPLATES = {"unifiedssp": "flows/unified.html", "selfasserted": "flows/selfasserted.html",
+             "multifactor": "flows/mfa.html"}
+#: a random id per browser; its hash marks browsers that passed MFA (Conditional enforcement)
+MFA_DEVICE_COOKIE = "x-ms-cpim-mfa"
 
 
 def page_url(ctx: PolicyContext, tx: FlowTransaction) -> str:
@@ -31,7 +35,9 @@ def run(tx: FlowTransaction, ctx: PolicyContext, submission: dict | None = None)
     step_before = state.step
     events: list[dict] = []
     ports = make_ports(ctx.tenant)
-    outcome = advance(journey, state, handlers=HANDLERS, request=tx.request, ports=ports,
+    device = request.cookies.get(MFA_DEVICE_COOKIE)
+    context = {**tx.request, "browser_mfa_device": token_digest(device) if device else None}
+    outcome = advance(journey, state, handlers=HANDLERS, request=context, ports=ports,
                       now=time.time(), submission=submission, events=events)
     for event in events:
         activity = event.pop("activity")

@@ -16,7 +16,8 @@ from .context import PolicyContext
 from .responses import to_app
 
 
-def _session(tx: FlowTransaction, ctx: PolicyContext, user: str, sso: bool, now: int):
+def _session(tx: FlowTransaction, ctx: PolicyContext, user: str, sso: bool, now: int,
+             mfa: bool):
     """Continue the browser's SSO session, or start a new one (new id at every sign-in)."""
     props = ctx.props
     current = sessions.find_session(request.cookies.get(sessions.COOKIE))
@@ -24,11 +25,13 @@ def _session(tx: FlowTransaction, ctx: PolicyContext, user: str, sso: bool, now:
         sessions.touch_session(current, policy=ctx.policy, client_id=tx.client_id,
                                lifetime_minutes=props["session_lifetime_minutes"],
                                rolling=props["session_timeout"] == "Rolling")
+        current.mfa_done = current.mfa_done or mfa
         return current.auth_time, None
     sessions.end_session(current)
-    value, _row = sessions.start_session(user_object_id=user, auth_time=now, policy=ctx.policy,
-                                         client_id=tx.client_id,
-                                         lifetime_minutes=props["session_lifetime_minutes"])
+    value, row = sessions.start_session(user_object_id=user, auth_time=now, policy=ctx.policy,
+                                        client_id=tx.client_id,
+                                        lifetime_minutes=props["session_lifetime_minutes"])
+    row.mfa_done = mfa
     return now, value
 
 
@@ -38,7 +41,7 @@ def complete(tx: FlowTransaction, ctx: PolicyContext, journey: Journey, bag: dic
     props = ctx.props
     now = int(time.time())
     subject = bag[journey.relying_party.subject_claim]
-    auth_time, new_cookie = _session(tx, ctx, subject, sso, now)
+    auth_time, new_cookie = _session(tx, ctx, subject, sso, now, bool(bag.get("mfaCompleted")))
     claims = output_claims(bag, journey.relying_party.output_claims)
     lifetime = props["token_lifetime_minutes"] * 60
     common = dict(iss=ctx.issuer, subject=subject, policy=ctx.policy, claims=claims,

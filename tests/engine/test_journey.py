@@ -20,6 +20,7 @@ CONFIG = {"user_attributes": [{"claim": "displayName"}, {"claim": "city", "optio
 class FakeDirectory:
     accounts: dict = field(default_factory=dict)  # name -> (object_id, password, claims)
     lockouts: dict = field(default_factory=dict)  # object_id -> LockoutState
+    mfa: dict = field(default_factory=dict)       # object_id -> MFA enrolment
 
     def find_local_account(self, sign_in_type, name):
         entry = self.accounts.get(name.lower())
@@ -43,6 +44,12 @@ class FakeDirectory:
             if oid == object_id:
                 self.accounts[name] = (oid, password, claims)
         self.lockouts.pop(object_id, None)
+
+    def mfa_profile(self, object_id):
+        return dict(self.mfa.get(object_id, {}))
+
+    def save_mfa_profile(self, object_id, profile):
+        self.mfa[object_id] = dict(profile)
 
     def update_attributes(self, object_id, attributes):
         for oid, _pw, claims in self.accounts.values():
@@ -373,3 +380,93 @@ def test_user_id_sign_up_asks_for_a_user_name_and_a_verified_email():
                               "newPassword": "Passw0rd!", "reenterPassword": "Passw0rd!"})
     assert isinstance(done, Completed)
     assert world[2].find_local_account("userName", "ANN") is not None
+
+
+# --- multifactor authentication ---------------------------------------------------------------
+import datetime as _dt
+
+import pyotp
+
+
+def mfa_world(method, enforcement="always"):
+    return world_for({"properties": {"mfa_method": method, "mfa_enforcement": enforcement}})
+
+
+def test_email_mfa_after_sign_up_then_sign_in():
+    world = mfa_world("email")
+    state = RunState()
+    page = sign_up(world, state)
+    assert page.view["contract"] == "multifactor" and page.view["destination"] == "a***@example.com"
+    run(world, state, {"action": "send_code"})
+    done = run(world, state, {"action": "verify_code", "verificationCode": world[3].sent[-1][1]})
+    assert isinstance(done, Completed) and done.bag["mfaCompleted"] is True
+
+
+def test_three_wrong_mfa_codes_end_the_run_with_aadb2c90151():
+    world = mfa_world("email")
+    state = RunState()
+    sign_up(world, state)
+    run(world, state, {"action": "send_code"})
+    for _ in range(2):
+        page = run(world, state, {"action": "verify_code", "verificationCode": "000000"})
+        assert page.view["message"] == "That code is incorrect. Please try again."
+    outcome = run(world, state, {"action": "verify_code", "verificationCode": "000000"})
+    assert isinstance(outcome, Halted) and outcome.error.code == "AADB2C90151"
+
+
+def test_totp_enrolment_then_sign_in_with_a_new_code_and_no_replay():
+    world = mfa_world("totp")
+    state = RunState()
+    page = sign_up(world, state, )
+    secret = page.view["totp_secret"]
+    assert page.view["qr"].startswith("data:image/svg+xml;base64,")
+    assert page.view["totp_uri"].startswith("otpauth://totp/")
+    code = pyotp.TOTP(secret).at(_dt.datetime.fromtimestamp(1000.0, _dt.timezone.utc))
+    assert isinstance(run(world, state, {"verificationCode": code}), Completed)
+    assert world[2].mfa["oid-1"]["totp_secret"] == secret
+    # signing in again: no QR, a code from the app; the same code cannot be used twice
+    signin = RunState()
+    run(world, signin, {"action": "continue", "signInName": "a@example.com",
+                        "password": "Passw0rd!"})
+    replay = run(world, signin, {"verificationCode": code})
+    assert replay.view["message"] == "That code is incorrect. Please try again."
+    later = pyotp.TOTP(secret).at(_dt.datetime.fromtimestamp(1060.0, _dt.timezone.utc))
+    assert isinstance(run(world, signin, {"verificationCode": later}, now=1060.0), Completed)
+
+
+def test_sms_enrols_a_phone_number_through_the_mailbox():
+    world = mfa_world("sms")
+    state = RunState()
+    page = sign_up(world, state)
+    assert page.view.get("destination") is None  # not enrolled: asks for the number
+    bad = run(world, state, {"action": "send_code", "phoneNumber": "12345"})
+    assert bad.view["message"].startswith("Enter the phone number with its country code")
+    run(world, state, {"action": "send_code", "phoneNumber": "+14255550100"})
+    to, code = world[3].sent[-1]
+    assert to == "+14255550100"
+    assert isinstance(run(world, state, {"verificationCode": code}), Completed)
+    assert world[2].mfa["oid-1"]["phone"] == "+14255550100"
+
+
+def test_conditional_skips_a_browser_that_passed_before():
+    world = mfa_world("email", "conditional")
+    state = RunState()
+    sign_up(world, state)
+    run(world, state, {"action": "send_code"}, request={"browser_mfa_device": "dev-1"})
+    run(world, state, {"verificationCode": world[3].sent[-1][1]},
+        request={"browser_mfa_device": "dev-1"})
+    same = RunState()
+    outcome = run(world, same, {"action": "continue", "signInName": "a@example.com",
+                                "password": "Passw0rd!"}, request={"browser_mfa_device": "dev-1"})
+    assert isinstance(outcome, Completed)
+    assert same.trace[-2]["reason"] == "Conditional: this browser passed MFA for this user before"
+    other = run(world, RunState(), {"action": "continue", "signInName": "a@example.com",
+                                    "password": "Passw0rd!"}, request={"browser_mfa_device": "x"})
+    assert isinstance(other, ShowPage) and other.view["contract"] == "multifactor"
+
+
+def test_mfa_done_in_the_sso_session_is_not_asked_again():
+    world = mfa_world("email")
+    sign_up(world, RunState())
+    state = RunState(sso=True, bag={"objectId": "oid-1", "mfaCompleted": True})
+    assert isinstance(run(world, state), Completed)

@@ -80,5 +80,5 @@ APPLIED_PROPERTIES = {
     "token_lifetime_minutes", "refresh_token_lifetime_days", "refresh_token_sliding_window",
     "refresh_token_sliding_window_days", "issuer_style", "subject", "user_flow_claim",
     "session_lifetime_minutes", "session_timeout", "sso_scope", "require_id_token_in_logout",
-    "password_complexity", "self_service_password_reset",
+    "password_complexity", "self_service_password_reset", "mfa_method", "mfa_enforcement",
 }
