@@ -1,5 +1,6 @@
 """SQLAlchemy models: data only (decisions live in ``idp.engine``, HTTP in the blueprints)."""
 from .admin_account import AdminAccount
+from .api_connector import AUTH_TYPES, ApiConnector
 from .app_registration import PLATFORMS, AppRegistration, ClientSecret
 from .app_role_assignment import AppRoleAssignment
 from .audit_record import AuditRecord
@@ -14,7 +15,7 @@ from .user_attribute import DATA_TYPES, UserAttribute
 from .user_flow import UserFlow
 
 __all__ = [
-    "AdminAccount", "AppRegistration", "AppRoleAssignment", "DATA_TYPES", "AuditRecord", "AuthorizationCode", "ClientSecret",
+    "AdminAccount", "ApiConnector", "AUTH_TYPES", "AppRegistration", "AppRoleAssignment", "DATA_TYPES", "AuditRecord", "AuthorizationCode", "ClientSecret",
     "DirectoryUser", "FlowTransaction", "MailMessage", "PLATFORMS", "RefreshToken",
     "SigningKey", "SsoSession", "Tenant", "UserAttribute", "UserFlow", "UserIdentity",
 ]

@@ -1,8 +1,8 @@
 """initial schema
 
-Revision ID: 34681e62ebc7
+Revision ID: 069d53d4db03
 Revises: 
-Create Date: 2026-11-21 23:00:47.015253
+Create Date: 2026-11-21 23:02:53.245212
 
 """
 from alembic import op
@@ -10,7 +10,7 @@ import sqlalchemy as sa
 
 
 # revision identifiers, used by Alembic.
-revision = '34681e62ebc7'
+revision = '069d53d4db03'
 down_revision = None
 branch_labels = None
 depends_on = None
@@ -25,6 +25,25 @@ def upgrade():
     sa.Column('created_at', sa.DateTime(), nullable=False),
     sa.PrimaryKeyConstraint('id', name=op.f('pk_admin_account')),
     sa.UniqueConstraint('username', name=op.f('uq_admin_account_username'))
+    )
+    op.create_table('api_connector',
+    sa.Column('id', sa.String(length=36), nullable=False),
+    sa.Column('display_name', sa.String(length=120), nullable=False),
+    sa.Column('endpoint_url', sa.String(length=2048), nullable=False),
+    sa.Column('auth_type', sa.String(length=16), nullable=False),
+    sa.Column('username', sa.String(length=255), nullable=True),
+    sa.Column('secret_encrypted', sa.Text(), nullable=True),
+    sa.Column('api_key_header', sa.String(length=120), nullable=True),
+    sa.Column('certificate_encrypted', sa.Text(), nullable=True),
+    sa.Column('certificate_password_encrypted', sa.Text(), nullable=True),
+    sa.Column('certificate_subject', sa.String(length=255), nullable=True),
+    sa.Column('certificate_not_after', sa.DateTime(), nullable=True),
+    sa.Column('timeout_seconds', sa.Integer(), server_default='5', nullable=False),
+    sa.Column('retries', sa.Integer(), server_default='1', nullable=False),
+    sa.Column('created_at', sa.DateTime(), nullable=False),
+    sa.Column('updated_at', sa.DateTime(), nullable=False),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_api_connector')),
+    sa.UniqueConstraint('display_name', name=op.f('uq_api_connector_display_name'))
     )
     op.create_table('app_registration',
     sa.Column('id', sa.Integer(), nullable=False),
@@ -332,5 +351,6 @@ def downgrade():
 
     op.drop_table('audit_record')
     op.drop_table('app_registration')
+    op.drop_table('api_connector')
     op.drop_table('admin_account')
     # ### end Alembic commands ###
