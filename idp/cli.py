@@ -30,5 +30,8 @@ def reset_password(username: str) -> None:
 
 
 def register(app: Flask) -> None:
+    from .labs_admin import labs_cli
+
     app.cli.add_command(admin_cli)
     app.cli.add_command(demo_cli)
+    app.cli.add_command(labs_cli)

@@ -1,0 +1,62 @@
+"""Perform a lab's steps (``labs.model``) in Chromium, exactly as its README words them."""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+import requests
+from playwright.sync_api import Page, expect
+
+from labs.model import Choose, Click, Fill, Go, Lab, MailboxCode, Nav, See, Tick
+
+
+@dataclass
+class Walker:
+    page: Page
+    base_url: str
+    values: dict = field(default_factory=dict)
+
+    def text(self, value: str) -> str:
+        for name, real in {"base": self.base_url, **self.values}.items():
+            value = value.replace("{" + name + "}", real)
+        return value
+
+    def do(self, action) -> None:
+        page = self.page
+        if isinstance(action, Go):
+            page.goto(self.text(action.path) if action.path.startswith("{")
+                      else self.base_url + action.path)
+        elif isinstance(action, Nav):
+            page.get_by_role("navigation", name="Azure AD B2C").get_by_role(
+                "link", name=action.label, exact=True).click()
+        elif isinstance(action, Click):
+            target = page.get_by_role(action.role, name=action.label, exact=True).first
+            if action.new_tab:
+                with page.context.expect_page() as opened:
+                    target.click()
+                self.page = opened.value
+            else:
+                target.click()
+        elif isinstance(action, Fill):
+            page.get_by_label(action.label, exact=True).fill(self.text(action.value))
+        elif isinstance(action, Choose):
+            page.get_by_label(action.label, exact=True).select_option(label=action.option)
+        elif isinstance(action, Tick):
+            scope = page.locator(f'tr:has-text("{action.row}")') if action.row else page
+            scope.get_by_label(action.label, exact=True).check()
+        elif isinstance(action, MailboxCode):
+            messages = requests.get(f"{self.base_url}/mailbox/messages.json",
+                                    params={"to": self.values["email"]}, timeout=10).json()
+            page.get_by_label(action.label, exact=True).fill(messages[0]["code"])
+        elif isinstance(action, See):
+            where = page.locator(action.within) if action.within else page.locator("body")
+            expect(where).to_contain_text(self.text(action.text))
+        else:
+            raise TypeError(action)
+
+    def walk(self, lab: Lab, screenshots=None) -> None:
+        for number, step in enumerate(lab.steps, start=1):
+            for action in step.actions:
+                self.do(action)
+            if screenshots is not None:
+                self.page.screenshot(path=screenshots / f"lab{lab.number}-step{number:02d}.png",
+                                     full_page=True)
