@@ -1,6 +1,7 @@
 """Lab 01: register an app, create a sign-up and sign-in user flow, run it, read the token."""
-from ..model import (AppRegistration, Choose, Click, Fill, Go, Lab, MailboxCode, Nav, See, Step,
-                     Tick, UserFlow)
+from ..common import portal_sign_in, sign_up_actions
+from ..model import (AppRegistration, Choose, Click, Fill, Go, Lab, Nav, See, Step, Tick,
+                     UserFlow)
 
 LAB = Lab(
     number="01", slug="first_user_flow", title="Your first user flow", minutes=25,
@@ -15,10 +16,7 @@ LAB = Lab(
            "How to read an ID token: iss, aud, tfp, emails, and the signature check.",
            "Single sign-on: a second app signs you in without asking again."),
     steps=(
-        Step("Sign in to the portal with the admin account printed when B2C Lab started.",
-             (Go("/portal/", "Open the portal: `/portal/`."), Fill("Username", "admin"),
-              Fill("Password", "{admin_password}", secret=True),
-              Click("Sign in", "button"), See("Azure AD B2C | Overview"))),
+        portal_sign_in(),
         Step("Register the application that will receive the token.",
              (Nav("App registrations"), Click("+ New registration"),
               Fill("Name", "lab01-webapp"), Choose("Select a platform", "Web"),
@@ -41,14 +39,7 @@ LAB = Lab(
               Click("Run user flow", "link", new_tab=True)),
              "a sign-in page titled **Sign in** opens in a new tab."),
         Step("Sign up as a new user: your e-mail address is verified with a code.",
-             (Click("Sign up now"), Fill("Email Address", "{email}"),
-              Click("Send verification code", "button"), MailboxCode(),
-              Click("Verify code", "button"),
-              See("E-mail address verified. You can now continue."),
-              Fill("New Password", "{password}", secret=True),
-              Fill("Confirm New Password", "{password}", secret=True),
-              Fill("Display Name", "Lab One"), Fill("Given Name", "Lab"),
-              Click("Create", "button"))),
+             sign_up_actions(("Display Name", "Lab One"), ("Given Name", "Lab"))),
         Step("Read the token in the token viewer: each claim is explained, and the signature is "
              "checked against the tenant's keys.",
              (See("signature valid"), See("B2C_1_lab01", "#claims-table"),
