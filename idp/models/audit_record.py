@@ -14,7 +14,7 @@ class AuditRecord(db.Model):
     __tablename__ = "audit_record"
     __table_args__ = (
         # filtering one activity and paging by time stays fast at 100,000 records
-        sa.Index("ix_audit_record_activity_time", "activity", "activity_time"),
+        sa.Index("ix_audit_record_activity_then_time", "activity", "activity_time"),
         # SQLite would reuse the id of a purged last row: B2C_<id> must never point elsewhere
         {"sqlite_autoincrement": True},
     )

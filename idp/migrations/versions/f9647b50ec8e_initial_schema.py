@@ -1,8 +1,8 @@
 """initial schema
 
-Revision ID: 069d53d4db03
+Revision ID: f9647b50ec8e
 Revises: 
-Create Date: 2026-11-21 23:02:53.245212
+Create Date: 2026-11-21 23:10:40.380445
 
 """
 from alembic import op
@@ -10,7 +10,7 @@ import sqlalchemy as sa
 
 
 # revision identifiers, used by Alembic.
-revision = '069d53d4db03'
+revision = 'f9647b50ec8e'
 down_revision = None
 branch_labels = None
 depends_on = None
@@ -83,7 +83,8 @@ def upgrade():
     )
     with op.batch_alter_table('audit_record', schema=None) as batch_op:
         batch_op.create_index(batch_op.f('ix_audit_record_activity'), ['activity'], unique=False)
-        batch_op.create_index('ix_audit_record_activity_time', ['activity', 'activity_time'], unique=False)
+        batch_op.create_index('ix_audit_record_activity_then_time', ['activity', 'activity_time'], unique=False)
+        batch_op.create_index(batch_op.f('ix_audit_record_activity_time'), ['activity_time'], unique=False)
         batch_op.create_index(batch_op.f('ix_audit_record_app_id'), ['app_id'], unique=False)
         batch_op.create_index(batch_op.f('ix_audit_record_category'), ['category'], unique=False)
         batch_op.create_index(batch_op.f('ix_audit_record_policy'), ['policy'], unique=False)
@@ -346,7 +347,8 @@ def downgrade():
         batch_op.drop_index(batch_op.f('ix_audit_record_policy'))
         batch_op.drop_index(batch_op.f('ix_audit_record_category'))
         batch_op.drop_index(batch_op.f('ix_audit_record_app_id'))
-        batch_op.drop_index('ix_audit_record_activity_time')
+        batch_op.drop_index(batch_op.f('ix_audit_record_activity_time'))
+        batch_op.drop_index('ix_audit_record_activity_then_time')
         batch_op.drop_index(batch_op.f('ix_audit_record_activity'))
 
     op.drop_table('audit_record')
