@@ -15,12 +15,15 @@ from ..engine.tokens import (build_access_token_claims, build_id_token_claims, o
 from ..engine.user_flows import returned_claims
 from ..engine.validation_profiles import FieldError, authenticate_local
 from ..extensions import db
+from ..graph.issuance import graph_token_response
+from ..graph.permissions import is_graph_resource
 from ..store import audit, keys
 from ..store.attributes import tenant_catalogue
 from ..store.clients import authenticate_client, read_client_credentials, scope_resolver_for
 from ..store.directory import account_enabled
 from ..store.grants import RefreshLifetimes, issue_refresh_token, redeem_code, spend_refresh_token
 from ..store.ports import make_ports
+from ..store.tenant import public_url
 from .context import PolicyContext, resolve_policy
 from .errors import protocol_error_page, token_error
 
@@ -157,9 +160,12 @@ def client_credentials(ctx: PolicyContext, app, form) -> dict:
         raise B2CError("AADB2C90117", scope, error="invalid_scope", hint=(
             "Client credentials ask for '{resource}/.default'."))
     resource = scope[: -len("/.default")]
+    if is_graph_resource(resource, public_url()):
+        # Microsoft Graph: roles = the Graph application permissions granted (idp.graph).
+        return graph_token_response(ctx, app)
     if resource.lower() not in (app.client_id.lower(), (app.app_id_uri or "").lower()):
-        # App-only access to another app needs application permissions (app roles granted to
-        # the client), which arrive with the Graph API; until then only the app itself.
+        # App-only access to another of the tenant's apps would need its app roles granted
+        # to the client (application permissions); the lab offers those for Graph only.
         raise B2CError("AADB2C90205", error="invalid_scope")
     now = int(time.time())
     lifetime = ctx.props["token_lifetime_minutes"] * 60

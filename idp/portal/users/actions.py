@@ -1,20 +1,19 @@
 """Changes the Users blade makes to a directory user, each in the caller's unit of work.
 
 None of these commit: the view validates everything first, calls one of them, writes the audit
-record with :func:`idp.portal.common.audit_change`, then commits once.
+record with :func:`idp.portal.common.audit_change`, then commits once.  Revoking sessions and
+deleting a user live in :mod:`idp.store.users`, shared with the Graph API.
 """
 from __future__ import annotations
 
 import secrets
 import string
 
-import sqlalchemy as sa
-
 from ...engine.passwords import Complexity, complexity_error
 from ...extensions import db
-from ...models import AppRoleAssignment, AuthorizationCode, DirectoryUser, RefreshToken, SsoSession
-from ...models._base import utcnow
+from ...models import DirectoryUser
 from ...store.directory import SqlDirectory
+from ...store.users import delete_user, revoke_sessions  # noqa: F401  (the views use them)
 
 _ALPHABET = string.ascii_letters + string.digits
 _SYMBOLS = "!@#$%^&*-_+="
@@ -53,36 +52,3 @@ def create_user(issuer: str, *, sign_in_type: str, sign_in_name: str, password: 
 def set_password(issuer: str, user: DirectoryUser, password: str) -> None:
     """bcrypt-hash the new password; like any password reset it clears smart lockout."""
     SqlDirectory(issuer).set_password(user.object_id, password)
-
-
-def revoke_sessions(object_id: str) -> tuple[int, int]:
-    """Revoke the user's live SSO sessions and refresh tokens (Graph ``revokeSignInSessions``).
-
-    :return: (sessions revoked, refresh tokens revoked).
-    """
-    now = utcnow()
-    sessions = db.session.execute(
-        sa.update(SsoSession).where(SsoSession.user_object_id == object_id,
-                                    SsoSession.revoked_at.is_(None))
-        .values(revoked_at=now)).rowcount
-    tokens = db.session.execute(
-        sa.update(RefreshToken).where(RefreshToken.user_object_id == object_id,
-                                      RefreshToken.revoked_at.is_(None))
-        .values(revoked_at=now)).rowcount
-    return sessions, tokens
-
-
-def delete_user(user: DirectoryUser) -> int:
-    """Delete the user with their identities; revoke their sessions, refresh tokens and
-    unredeemed codes, and remove their app role assignments.
-
-    :return: how many app role assignments were removed.
-    """
-    revoke_sessions(user.object_id)
-    db.session.execute(sa.update(AuthorizationCode).where(
-        AuthorizationCode.user_object_id == user.object_id, AuthorizationCode.used_at.is_(None))
-        .values(used_at=utcnow()))
-    roles = db.session.execute(sa.delete(AppRoleAssignment).where(
-        AppRoleAssignment.principal_id == user.object_id)).rowcount
-    db.session.delete(user)
-    return roles
