@@ -52,6 +52,9 @@ class AuthorizeRequest:
     max_age: int | None = None
     login_hint: str | None = None
     ui_locales: str | None = None
+    #: the browser's Accept-Language header at authorize time: the pages' language for the
+    #: whole run is chosen from it (b2c-reference §6.5), never from later requests
+    accept_language: str | None = None
     code_challenge: str | None = None
     code_challenge_method: str | None = None
     wants_access_token: bool = False
@@ -186,10 +189,11 @@ def _check_max_age(params) -> int | None:
 
 
 def validate_authorize_request(params: Mapping[str, str], client: ClientInfo,
-                               redirect_uri: str,
-                               resolve_api_scope: ApiScopeResolver) -> AuthorizeRequest:
+                               redirect_uri: str, resolve_api_scope: ApiScopeResolver, *,
+                               accept_language: str | None = None) -> AuthorizeRequest:
     """Apply every rule after the redirect URI is proven; unknown parameters are ignored
     (OIDC Core §3.1.2.1, conformance ``oidcc-ensure-request-with-unknown-parameter-succeeds``).
+    ``accept_language`` (the browser's header) is kept, cut to 256 characters, for the pages.
 
     :raise B2CError: the first rule broken, to be returned to the app.
     """
@@ -205,6 +209,8 @@ def validate_authorize_request(params: Mapping[str, str], client: ClientInfo,
         response_type=sorted(response_type), response_mode=mode, scope=params.get("scope", ""),
         state=params.get("state"), nonce=params.get("nonce"), prompt=_check_prompt(params),
         max_age=_check_max_age(params), login_hint=params.get("login_hint"),
-        ui_locales=params.get("ui_locales"), code_challenge=challenge,
+        ui_locales=params.get("ui_locales"),
+        accept_language=accept_language[:256] if accept_language else None,
+        code_challenge=challenge,
         code_challenge_method=method, wants_access_token=scopes.wants_access_token,
         resource=scopes.resource, scp=list(scopes.scp))

@@ -172,6 +172,7 @@ def transport_failure(reason: str) -> Verdict:
     """The verdict when the endpoint never answered (timeout after the retry, refused...)."""
     return Verdict("error", f"B2C would show an error page because {reason}.",
                    code="GatewayTimeout" if "no answer" in reason else "ServiceUnavailable",
+                   # e.g. "there was no answer within 5 s, after 2 attempts"
                    reason=reason)
 
 

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 #: AADB2C code -> B2C's message template (positional ``{0}`` arguments, as in error-codes.md).
 MESSAGES = {
+    "AADB2C90002": "The CORS resource '{0}' returned a 404 not found.",
     "AADB2C90006": "The redirect URI '{0}' provided in the request is not registered for the "
                    "client id '{1}'.",
     "AADB2C90007": "The application associated with client id '{0}' has no registered redirect "
@@ -25,6 +26,8 @@ MESSAGES = {
                    "flow.",
     "AADB2C90068": "The provided application with ID '{0}' is not valid against this service. "
                    "Use an application created via the B2C portal and try again.",
+    "AADB2C90075": "The claims exchange '{0}' specified in step '{1}' returned HTTP error "
+                   "response with Code '{2}' and Reason '{3}'.",
     "AADB2C90077": "User does not have an existing session and request prompt parameter has a "
                    "value of '{0}'.",
     "AADB2C90079": "Clients must send a client_secret when redeeming a confidential grant.",

@@ -8,7 +8,6 @@ from typing import Any, Mapping
 
 from .attributes import AttributeDef
 from .journey import ClaimRef, TechnicalProfile
-from .strings import text
 
 #: local account type -> (identity signInType, sign-in label StringId, intro StringId)
 SIGN_IN_TYPES = {"email": ("emailAddress", "logonIdentifier_email", "local_intro_email"),
@@ -18,13 +17,16 @@ PASSWORD_FIELDS = ("newPassword", "reenterPassword")
 
 def collected_claims(config: Mapping[str, Any], attributes: Mapping[str, AttributeDef],
                      *, all_optional: bool = False) -> list[ClaimRef]:
-    """The flow's User attributes as page fields, in their page-layout order."""
+    """The flow's User attributes as page fields, in their page-layout order.  A built-in
+    attribute without a Page layouts label gets its name in the page's language at render
+    time; a custom attribute is labelled with its name (B2C never translates those)."""
     refs = []
     for item in sorted(config.get("user_attributes", ()), key=lambda a: a.get("order", 0)):
         attribute = attributes.get(item["claim"])
         if attribute is None or not attribute.collectable or attribute.claim == "email":
             continue
-        refs.append(ClaimRef(attribute.claim, item.get("label") or attribute.label,
+        fixed = item.get("label") or (attribute.label if attribute.custom else "")
+        refs.append(ClaimRef(attribute.claim, fixed,
                              item.get("input_type") or attribute.input_type,
                              required=not (all_optional or item.get("optional", False)),
                              data_type=attribute.data_type))
@@ -53,10 +55,13 @@ def sign_in_page(config, props, *, sign_up_link: bool, sspr: bool) -> TechnicalP
         "SelfAsserted-LocalAccountSignin-Email", "SelfAsserted", "Local Account Signin",
         metadata={"contract": "unifiedssp", "content_definition": "api.signuporsignin",
                   "heading": "heading", "intro": intro, "primary_id": "next",
-                  "primary_label": "button_signin", "links": links},
-        output_claims=(ClaimRef("signInName", text(label), "EmailBox"
-                                if sign_in_type == "emailAddress" else "TextBox"),
-                       ClaimRef("password", text("password"), "Password")),
+                  "primary_label": "button_signin", "links": links,
+                  # B2C's unified page words a missing value per field ("requiredField_...")
+                  "required_messages": {"signInName": "requiredField_" + label.split("_")[1],
+                                        "password": "requiredField_password"}},
+        output_claims=(ClaimRef("signInName", input_type="EmailBox"
+                                if sign_in_type == "emailAddress" else "TextBox", label_id=label),
+                       ClaimRef("password", input_type="Password", label_id="password")),
         validation_profiles=("login-NonInteractive",), sso_skippable=True)
 
 
@@ -64,10 +69,10 @@ def sign_up_page(config, props, attributes) -> TechnicalProfile:
     """The local-account sign-up page: (user name), verified e-mail, password, attributes."""
     collected = collected_claims(config, attributes)
     username = config.get("local_account_type") == "username"
-    fields = ((ClaimRef("signInName", text("username"), "TextBox"),) if username else ()) + (
-        ClaimRef("email", attributes["email"].label, "EmailBox", requires_verification=True),
-        ClaimRef("newPassword", text("newPassword"), "Password"),
-        ClaimRef("reenterPassword", text("reenterPassword"), "Password"), *collected)
+    fields = ((ClaimRef("signInName", label_id="username"),) if username else ()) + (
+        ClaimRef("email", input_type="EmailBox", requires_verification=True),
+        ClaimRef("newPassword", input_type="Password"),
+        ClaimRef("reenterPassword", input_type="Password"), *collected)
     return TechnicalProfile(
         "LocalAccountSignUpWithLogonEmail", "SelfAsserted", "Email signup",
         metadata={"contract": "selfasserted", "content_definition": "api.localaccountsignup",
@@ -86,8 +91,7 @@ def password_discovery_page() -> TechnicalProfile:
                   "content_definition": "api.localaccountpasswordreset",
                   "heading": "heading_reset", "intro": "intro_reset", "primary_id": "continue",
                   "primary_label": "button_continue_generic", "cancel": True},
-        output_claims=(ClaimRef("email", "Email Address", "EmailBox",
-                                requires_verification=True),),
+        output_claims=(ClaimRef("email", input_type="EmailBox", requires_verification=True),),
         validation_profiles=("AAD-UserReadUsingEmailAddress",))
 
 
@@ -100,8 +104,8 @@ def new_password_page(props) -> TechnicalProfile:
                   "intro": "intro_new_password", "primary_id": "continue",
                   "primary_label": "button_continue_generic", "cancel": True,
                   "password_complexity": props["password_complexity"]},
-        output_claims=(ClaimRef("newPassword", text("newPassword"), "Password"),
-                       ClaimRef("reenterPassword", text("reenterPassword"), "Password")),
+        output_claims=(ClaimRef("newPassword", input_type="Password"),
+                       ClaimRef("reenterPassword", input_type="Password")),
         validation_profiles=("AAD-UserWritePasswordUsingObjectId",))
 
 

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from .journey import Continue, StepContext
 from .mfa import Mfa
+from .rest_api import PreTokenIssuance
 from .self_asserted import SelfAsserted
 
 
@@ -27,4 +28,5 @@ HANDLERS = {
     "SelfAsserted": SelfAsserted(),
     "DirectoryRead": DirectoryRead(),
     "Mfa": Mfa(),
+    "RestApiPreTokenIssuance": PreTokenIssuance(),
 }

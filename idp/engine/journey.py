@@ -12,6 +12,7 @@ from dataclasses import asdict, dataclass, field
 from typing import Any, Mapping
 
 from .errors import B2CError
+from .languages import LanguageSettings
 
 #: claims that are never stored in the bag, the transaction or the trace.
 TRANSIENT_CLAIMS = frozenset({"password", "newPassword", "reenterPassword", "currentPassword"})
@@ -48,6 +49,8 @@ class ClaimRef:
     """A claim a technical profile reads or writes, with its page settings when shown."""
 
     claim: str
+    #: the label set in the flow (Page layouts) or the custom attribute's name; "" lets the
+    #: page use ``label_id`` or the built-in attribute's name, in the page's language
     label: str = ""
     input_type: str = "TextBox"
     required: bool = True
@@ -55,6 +58,7 @@ class ClaimRef:
     readonly: bool = False
     partner_claim: str | None = None
     data_type: str = "String"            # String | Boolean | Int (validated on submit)
+    label_id: str = ""                   # a page StringId for the label (``password``...)
 
 
 @dataclass(frozen=True)
@@ -99,6 +103,8 @@ class Journey:
     steps: tuple[OrchestrationStep, ...]
     profiles: Mapping[str, TechnicalProfile]
     relying_party: RelyingParty
+    #: the flow's Languages settings (enabled, default, per-page overrides)
+    localization: LanguageSettings = field(default_factory=LanguageSettings)
 
 
 @dataclass
@@ -178,6 +184,8 @@ class StepContext:
     ports: Any
     now: float
     events: list[dict[str, Any]]
+    #: API connector calls made while running this step (shown in the trace)
+    calls: list[dict[str, Any]] = field(default_factory=list)
 
     def profile_by_id(self, profile_id: str) -> TechnicalProfile:
         return self.journey.profiles[profile_id]
@@ -192,11 +200,14 @@ def _public(bag: Mapping[str, Any]) -> dict[str, Any]:
 
 
 def _trace(state: RunState, step: OrchestrationStep, status: str, now: float, *,
-           profile: str | None = None, reason: str = "", added: Mapping[str, Any] = ()) -> None:
-    state.trace.append({
-        "order": step.order, "type": step.type, "profile": profile, "status": status,
-        "reason": reason, "claims_added": sorted(added), "bag": _public(state.bag), "at": now,
-    })
+           profile: str | None = None, reason: str = "", added: Mapping[str, Any] = (),
+           calls: list | None = None) -> None:
+    entry = {"order": step.order, "type": step.type, "profile": profile, "status": status,
+             "reason": reason, "claims_added": sorted(added), "bag": _public(state.bag),
+             "at": now}
+    if calls:
+        entry["calls"] = list(calls)
+    state.trace.append(entry)
 
 
 def _finish_step(state: RunState) -> None:
@@ -256,9 +267,13 @@ def advance(journey: Journey, state: RunState, *, handlers: Mapping[str, Any],
             else:
                 result = handler.run(ctx)
         except B2CError as error:
-            _trace(state, step, "halted", now, profile=profile.id, reason=error.description)
+            _trace(state, step, "halted", now, profile=profile.id, reason=error.description,
+                   calls=ctx.calls)
             return Halted(error)
         if isinstance(result, Stay):
+            if ctx.calls:  # a connector refused the page (ValidationError): keep its record
+                _trace(state, step, "page shown again", now, profile=profile.id,
+                       reason="validation refused the page", calls=ctx.calls)
             return ShowPage(step, profile, result.view)
         if isinstance(result, Select):
             state.selected = result.exchange
@@ -269,6 +284,7 @@ def advance(journey: Journey, state: RunState, *, handlers: Mapping[str, Any],
         added = _public(result.claims)
         state.bag.update(added)
         state.selected = None
-        _trace(state, step, "ran", now, profile=profile.id, reason=result.note, added=added)
+        _trace(state, step, "ran", now, profile=profile.id, reason=result.note, added=added,
+               calls=ctx.calls)
         _finish_step(state)
     raise RuntimeError(f"journey {journey.id} has no SendClaims step")

@@ -7,6 +7,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from .strings import fill, text
+
 SYMBOLS = set("@#$%^&*-_+=[]{}|\\:',.?/`~\"();! ")
 BCRYPT_MAX_BYTES = 72
 
@@ -40,21 +42,24 @@ def _classes(password: str) -> int:
     ))
 
 
-def complexity_error(password: str, rule: Complexity) -> str | None:
-    """Return the message to show when ``password`` breaks ``rule``, or None when it is fine."""
+def complexity_problem(password: str, rule: Complexity) -> tuple[str, tuple] | None:
+    """What is wrong with ``password`` under ``rule`` as (StringId, its ``{0}``/``{1}``
+    arguments), for the page to say in its language; None when it is fine."""
     if len(password.encode("utf-8")) > BCRYPT_MAX_BYTES:
-        return ("The password is too long: it must be at most 72 bytes (fewer characters if you "
-                "use accents or emoji).")
+        return "error_passwordTooLong", ()
     length = len(password)
     if rule.character_set == "Numbers only":
         if not password.isdigit() or not rule.min_length <= length <= rule.max_length:
-            return (f"The password must be a number of {rule.min_length} to {rule.max_length} "
-                    "digits.")
+            return "error_passwordDigits", (rule.min_length, rule.max_length)
         return None
     if not rule.min_length <= length <= rule.max_length:
-        return (f"The password must be between {rule.min_length} and {rule.max_length} "
-                "characters.")
+        return "error_passwordLength", (rule.min_length, rule.max_length)
     if _classes(password) < rule.classes_required:
-        return (f"The password must have at least {rule.classes_required} of the following: "
-                "a lowercase letter, an uppercase letter, a digit, a symbol.")
+        return "error_passwordClasses", (rule.classes_required,)
     return None
+
+
+def complexity_error(password: str, rule: Complexity) -> str | None:
+    """Return the message (English) to show when ``password`` breaks ``rule``, or None."""
+    problem = complexity_problem(password, rule)
+    return fill(text(problem[0]), *problem[1]) if problem else None

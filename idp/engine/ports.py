@@ -61,6 +61,20 @@ class Directory(Protocol):
         """Persist the account's MFA enrolment."""
 
 
+@dataclass
+class ConnectorResponse:
+    status: int | None
+    body: str
+    latency_ms: int
+    attempts: int
+    error: str | None = None
+
+
+class Connectors(Protocol):
+    def call(self, connector_id: str, body: dict[str, Any]) -> ConnectorResponse:
+        """POST ``body`` to the API connector; never raises for network trouble."""
+
+
 class Mailer(Protocol):
     def send(self, to: str, subject: str, body: str, code: str | None = None) -> None:
         """Deliver (to the mailbox, and SMTP when configured)."""
@@ -72,3 +86,7 @@ class Ports:
     mailer: Mailer
     tenant_name: str = "contoso"
     lockout: LockoutPolicy = field(default_factory=LockoutPolicy)
+    connectors: Any = None
+    attributes: dict = field(default_factory=dict)
+    extensions_app_id: str = ""
+    tenant_domain: str = "contoso.onmicrosoft.com"

@@ -3,6 +3,10 @@ local-account sign-up page), with B2C's e-mail verification control and validati
 
 Pages must work with JavaScript off, so every action is a form button (``action=...``) and the
 typed values (never passwords) are echoed back when the page is shown again.
+
+Every text of the page is chosen when the page is built, in the run's language with the flow's
+overrides for the page's content definition (:mod:`.languages`); errors travel as StringIds
+until then.
 """
 from __future__ import annotations
 
@@ -14,13 +18,23 @@ from typing import Any, Mapping
 
 from .errors import B2CError
 from .journey import Continue, Select, StepContext, Stay, TRANSIENT_CLAIMS
-from .passwords import Complexity, complexity_error
+from .languages import PageTexts, page_texts
+from .passwords import Complexity, complexity_problem
 from .validation_profiles import VALIDATORS, FieldError
-from .strings import text
 
 EMAIL_RE = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
 MAX_CODE_ATTEMPTS = 3
 MAX_CODES_SENT = 5
+#: page strings the templates use directly (view["text"][...])
+TEMPLATE_TEXTS = ("heading", "button_cancel", "divider_title", "ver_but_send", "ver_but_verify",
+                  "ver_but_resend", "ver_but_edit", "ver_input")
+#: problems a ClaimType PatternHelpText override rewords ("the value has the wrong form")
+PATTERN_PROBLEMS = frozenset({"invalid_email", "error_notInteger", "error_notBoolean",
+                              "error_passwordTooLong", "error_passwordDigits",
+                              "error_passwordLength", "error_passwordClasses"})
+Problem = tuple[str, tuple]  # (StringId, its {0}... arguments)
+REQUIRED_PROBLEMS = frozenset({"required_field", "requiredField_email", "requiredField_username",
+                               "requiredField_password"})
 
 
 def _digest(code: str) -> str:
@@ -31,10 +45,36 @@ def _verification_claim(ctx: StepContext) -> str | None:
     return next((c.claim for c in ctx.profile.output_claims if c.requires_verification), None)
 
 
+def texts_for(ctx: StepContext) -> PageTexts:
+    """The page's texts in the run's language, with the flow's overrides for this page."""
+    return page_texts(ctx.request, ctx.journey.localization,
+                      ctx.profile.metadata.get("content_definition", "api.selfasserted"))
+
+
+def _message(texts: PageTexts, claim: str, problem: Problem) -> str:
+    string_id, args = problem
+    pattern = texts.pattern_help(claim) if string_id in PATTERN_PROBLEMS else None
+    return pattern or texts.text(string_id, *args)
+
+
+def _verification_view(verification: Mapping[str, Any] | None,
+                       texts: PageTexts) -> dict[str, Any] | None:
+    if not verification:
+        return None
+    message_id = verification.get("message_id")
+    return {"state": verification["state"], "email": verification["email"],
+            "message": texts.text(message_id) if message_id else verification.get("message"),
+            "message_kind": verification.get("message_kind"),
+            "verified": verification["verified"]}
+
+
 def build_view(ctx: StepContext, values: Mapping[str, Any], *, errors: Mapping[str, str] = {},
                page_error: str | None = None) -> dict[str, Any]:
-    """The page model the templates render: fields, the verification control, buttons, links."""
+    """The page model the templates render: fields, the verification control, buttons, links,
+    every text in the run's language (``language``; ``text`` holds the template's strings).
+    ``errors`` and ``page_error`` are texts already in that language."""
     meta = ctx.profile.metadata
+    texts = texts_for(ctx)
     verification = ctx.state.scratch.get("verification")
     verified_claim = _verification_claim(ctx)
     fields = []
@@ -42,7 +82,8 @@ def build_view(ctx: StepContext, values: Mapping[str, Any], *, errors: Mapping[s
         is_secret = ref.claim in TRANSIENT_CLAIMS
         locked = ref.claim == verified_claim and bool(verification and verification["verified"])
         fields.append({
-            "claim": ref.claim, "label": ref.label, "input_type": ref.input_type,
+            "claim": ref.claim, "label": texts.label(ref.claim, ref.label, ref.label_id),
+            "help": texts.help(ref.claim), "input_type": ref.input_type,
             "required": ref.required, "readonly": ref.readonly or locked,
             "value": "" if is_secret else str(values.get(ref.claim) or ""),
             "error": errors.get(ref.claim), "verify": ref.claim == verified_claim,
@@ -50,19 +91,19 @@ def build_view(ctx: StepContext, values: Mapping[str, Any], *, errors: Mapping[s
     return {
         "contract": meta.get("contract", "selfasserted"),
         "content_definition": meta.get("content_definition", "api.selfasserted"),
-        "heading": text(meta["heading"]) if meta.get("heading") else None,
-        "intro": text(meta["intro"]) if meta.get("intro") else None,
+        "language": texts.language,
+        "heading": texts.text(meta["heading"]) if meta.get("heading") else None,
+        "intro": texts.text(meta["intro"]) if meta.get("intro") else None,
         "fields": fields,
-        "verification": verification and {k: verification[k] for k in
-                                          ("state", "email", "message", "message_kind",
-                                           "verified")},
+        "verification": _verification_view(verification, texts),
         "primary": {"id": meta.get("primary_id", "continue"),
-                    "label": text(meta.get("primary_label", "button_continue"))},
+                    "label": texts.text(meta.get("primary_label", "button_continue"))},
         "cancel": bool(meta.get("cancel")),
-        "links": [dict(link, label=text(link["label"]),
-                       intro=text(link["intro"]) if link.get("intro") else None)
+        "links": [dict(link, label=texts.text(link["label"]),
+                       intro=texts.text(link["intro"]) if link.get("intro") else None)
                   for link in meta.get("links", ())],
         "page_error": page_error,
+        "text": {string_id: texts.text(string_id) for string_id in TEMPLATE_TEXTS},
     }
 
 
@@ -104,13 +145,16 @@ class SelfAsserted:
         return Select(exchange)
 
     def _continue(self, ctx: StepContext, values: dict[str, Any]) -> Continue | Stay:
-        errors = _field_errors(ctx, values)
-        if errors:
-            page = (text("error_passwordEntryMismatch") if errors.get("reenterPassword")
-                    == text("error_passwordEntryMismatch") else text("error_fieldIncorrect"))
-            if text("required_field") in errors.values():
-                page = text("error_requiredFieldMissing")
-            return Stay(build_view(ctx, values, errors=errors, page_error=page))
+        texts = texts_for(ctx)
+        problems = _field_problems(ctx, values)
+        if problems:
+            ids = {string_id for string_id, _args in problems.values()}
+            page = ("error_passwordEntryMismatch" if problems.get("reenterPassword", ("",))[0]
+                    == "error_passwordEntryMismatch" else "error_fieldIncorrect")
+            if ids & REQUIRED_PROBLEMS:
+                page = "error_requiredFieldMissing"
+            errors = {claim: _message(texts, claim, p) for claim, p in problems.items()}
+            return Stay(build_view(ctx, values, errors=errors, page_error=texts.text(page)))
         claims = {k: typed(ctx, k, v) for k, v in values.items() if v not in ("", None)}
         try:
             for profile_id in ctx.profile.validation_profiles:
@@ -118,9 +162,10 @@ class SelfAsserted:
                 validator = VALIDATORS[profile.handler]
                 claims.update(validator(ctx, profile, claims))
         except FieldError as error:
-            errors = {error.field: error.message} if error.field else {}
+            message = texts.text(error.string_id) if error.string_id else error.message
+            errors = {error.field: message} if error.field else {}
             return Stay(build_view(ctx, values, errors=errors,
-                                   page_error=None if error.field else error.message))
+                                   page_error=None if error.field else message))
         return Continue({k: v for k, v in claims.items() if k not in TRANSIENT_CLAIMS},
                         note="page submitted and validated")
 
@@ -143,40 +188,42 @@ def typed(ctx: StepContext, claim: str, value: Any) -> Any:
 
 def _type_error(ref, value: str) -> str | None:
     if ref.data_type == "Int" and not INT_RE.match(value):
-        return "Please enter a whole number, such as 42."
+        return "error_notInteger"
     if ref.data_type == "Boolean" and value.lower() not in BOOLEANS:
-        return "Please enter true or false."
+        return "error_notBoolean"
     return None
 
 
-def _field_errors(ctx: StepContext, values: Mapping[str, Any]) -> dict[str, str]:
-    errors: dict[str, str] = {}
+def _field_problems(ctx: StepContext, values: Mapping[str, Any]) -> dict[str, Problem]:
+    """What is wrong with each submitted field, as (StringId, arguments)."""
+    errors: dict[str, Problem] = {}
     complexity = Complexity.from_setting(ctx.profile.metadata.get("password_complexity"))
     verify_claim = _verification_claim(ctx)
+    required = ctx.profile.metadata.get("required_messages", {})
     for ref in ctx.profile.output_claims:
         value = values.get(ref.claim) or ""
         if not value:
             if ref.required:
-                errors[ref.claim] = text("required_field")
+                errors[ref.claim] = (required.get(ref.claim, "required_field"), ())
             continue
         type_error = _type_error(ref, value)
         if type_error:
-            errors[ref.claim] = type_error
+            errors[ref.claim] = (type_error, ())
         elif ref.input_type == "EmailBox" and not EMAIL_RE.match(value):
-            errors[ref.claim] = text("invalid_email")
+            errors[ref.claim] = ("invalid_email", ())
         elif ref.claim == "newPassword":
-            message = complexity_error(value, complexity)
-            if message:
-                errors[ref.claim] = message
+            problem = complexity_problem(value, complexity)
+            if problem:
+                errors[ref.claim] = problem
         elif ref.claim == "reenterPassword" and value != values.get("newPassword"):
-            errors[ref.claim] = text("error_passwordEntryMismatch")
+            errors[ref.claim] = ("error_passwordEntryMismatch", ())
         max_length = ctx.profile.metadata.get("max_lengths", {}).get(ref.claim)
         if max_length and len(value) > max_length:
-            errors[ref.claim] = f"Please enter at most {max_length} characters."
+            errors[ref.claim] = ("error_maxLength", (max_length,))
     verification = ctx.state.scratch.get("verification")
     if verify_claim and not errors.get(verify_claim) and not (verification
                                                               and verification["verified"]):
-        errors[verify_claim] = text("ver_required")
+        errors[verify_claim] = ("ver_required", ())
     return errors
 
 
@@ -185,27 +232,32 @@ def _verification_action(ctx: StepContext, action: str, values: dict[str, Any],
     claim = _verification_claim(ctx)
     scratch = ctx.state.scratch
     email = values.get(claim) or ""
+    texts = texts_for(ctx)
     if action == "change_email":
         scratch.pop("verification", None)
         return build_view(ctx, values)
     if action == "send_code":
         if not EMAIL_RE.match(email):
-            return build_view(ctx, values, errors={claim: text("invalid_email")})
-        return build_view(ctx, values, **_send_code(ctx, email))
-    return build_view(ctx, values, **_check_code(ctx, (form.get("verificationCode") or "").strip()))
+            return build_view(ctx, values, errors={
+                claim: _message(texts, claim, ("invalid_email", ()))})
+        page_error = _send_code(ctx, email)
+    else:
+        page_error = _check_code(ctx, (form.get("verificationCode") or "").strip())
+    return build_view(ctx, values, page_error=texts.text(page_error) if page_error else None)
 
 
-def _send_code(ctx: StepContext, email: str) -> dict[str, Any]:
+def _send_code(ctx: StepContext, email: str) -> str | None:
+    """Send a code; returns the StringId of the page error, if any."""
     scratch = ctx.state.scratch
     sent = scratch.get("codes_sent", 0)
     if sent >= MAX_CODES_SENT:
-        return {"page_error": text("ver_fail_throttled")}
+        return "ver_fail_throttled"
     code = f"{secrets.randbelow(10**6):06d}"
     scratch["codes_sent"] = sent + 1
     scratch["verification"] = {
         "state": "sent", "email": email, "digest": _digest(code), "attempts": 0,
         "expires": ctx.now + ctx.profile.metadata.get("code_lifetime", 300),
-        "verified": False, "message": text("ver_info_msg"), "message_kind": "info",
+        "verified": False, "message_id": "ver_info_msg", "message_kind": "info",
     }
     tenant = ctx.ports.tenant_name
     ctx.ports.mailer.send(
@@ -213,25 +265,26 @@ def _send_code(ctx: StepContext, email: str) -> dict[str, Any]:
         f"Verify your email address\n\nThanks for verifying your {email} account!\n"
         f"Your code is: {code}\n\nSincerely,\n{tenant}", code=code)
     ctx.event("Send verification email", email=email)
-    return {}
+    return None
 
 
-def _check_code(ctx: StepContext, code: str) -> dict[str, Any]:
+def _check_code(ctx: StepContext, code: str) -> str | None:
+    """Check a code; returns the StringId of the page error, if any."""
     pending = ctx.state.scratch.get("verification")
     if not pending or pending["state"] != "sent":
-        return {"page_error": text("ver_intro_msg")}
+        return "ver_intro_msg"
     if ctx.now > pending["expires"]:
-        pending.update(message=text("ver_fail_code_expired"), message_kind="error")
-        return {}
+        pending.update(message_id="ver_fail_code_expired", message_kind="error")
+        return None
     if not hmac.compare_digest(_digest(code), pending["digest"]):
         pending["attempts"] += 1
         ctx.event("Verify email address", result="failure", email=pending["email"])
         if pending["attempts"] >= MAX_CODE_ATTEMPTS:
             ctx.state.scratch.pop("verification")
-            return {"page_error": text("ver_fail_retry")}
-        pending.update(message=text("ver_fail_code"), message_kind="error")
-        return {}
-    pending.update(state="verified", verified=True, message=text("ver_success_msg"),
+            return "ver_fail_retry"
+        pending.update(message_id="ver_fail_code", message_kind="error")
+        return None
+    pending.update(state="verified", verified=True, message_id="ver_success_msg",
                    message_kind="info")
     ctx.event("Verify email address", email=pending["email"])
-    return {}
+    return None

@@ -1,9 +1,20 @@
-"""The page strings, by B2C's StringId (b2c-reference §6.5), in English.
+"""The page strings, by B2C's StringId (b2c-reference §6.5), in English, and the look-up of
+every built-in language (one module each: ``strings_fr``, ``strings_de``, ``strings_es``,
+``strings_ja``).
 
-Languages and per-page overrides (issue: languages) will add tables beside this one; the
-StringIds are B2C's so that a learner's LocalizedStrings JSON means the same thing here.
+The StringIds are B2C's so that a learner's LocalizedStrings JSON means the same thing here.
+A few are B2C Lab's own, for messages B2C phrases through predicates we do not model
+(``error_notInteger``, ``error_maxLength``, the ``error_password*`` complexity messages).
+Built-in attributes' display names (ElementType ClaimType, StringId DisplayName) are in
+:data:`EN_CLAIMS`, localized as B2C does; custom attributes are never translated.
 """
 from __future__ import annotations
+
+from types import MappingProxyType
+from typing import Mapping
+
+from . import strings_de, strings_es, strings_fr, strings_ja
+from .attributes import BUILT_IN
 
 EN: dict[str, str] = {
     # unified sign-up or sign-in page (unifiedssp)
@@ -17,6 +28,7 @@ EN: dict[str, str] = {
     "forgotpassword_link": "Forgot your password?",
     "createaccount_intro": "Don't have an account?",
     "createaccount_one_link": "Sign up now",
+    "divider_title": "OR",
     "requiredField_email": "Please enter your Email Address",
     "requiredField_username": "Please enter your user name",
     "requiredField_password": "Please enter your password",
@@ -32,8 +44,16 @@ EN: dict[str, str] = {
                             "entries and try again.",
     "error_passwordEntryMismatch": "The password entry fields do not match. Please enter the "
                                    "same password in both fields and try again.",
-    "newPassword": "New Password",
-    "reenterPassword": "Confirm New Password",
+    "error_notInteger": "Please enter a whole number, such as 42.",
+    "error_notBoolean": "Please enter true or false.",
+    "error_maxLength": "Please enter at most {0} characters.",
+    "error_passwordTooLong": "The password is too long: it must be at most 72 bytes (fewer "
+                             "characters if you use accents or emoji).",
+    "error_passwordDigits": "The password must be a number of {0} to {1} digits.",
+    "error_passwordLength": "The password must be between {0} and {1} characters.",
+    "error_passwordClasses": "The password must have at least {0} of the following: a "
+                             "lowercase letter, an uppercase letter, a digit, a symbol.",
+    "username": "Username",
     # e-mail verification control
     "ver_intro_msg": "Verification is necessary. Please click Send button.",
     "ver_but_send": "Send verification code",
@@ -69,10 +89,39 @@ EN: dict[str, str] = {
     "intro_new_password": "Choose a new password.",
     "heading_profile": "Edit profile",
     "intro_profile": "Update your details.",
-    "username": "Username",
 }
+
+#: display names of the built-in attributes and of the password fields (ClaimType DisplayName)
+EN_CLAIMS: dict[str, str] = {**{a.claim: a.label for a in BUILT_IN},
+                             "newPassword": "New Password",
+                             "reenterPassword": "Confirm New Password"}
+
+#: language code -> (StringId -> text, claim -> display name)
+TABLES: Mapping[str, tuple[Mapping[str, str], Mapping[str, str]]] = MappingProxyType({
+    "en": (EN, EN_CLAIMS),
+    "fr": (strings_fr.STRINGS, strings_fr.CLAIMS),
+    "de": (strings_de.STRINGS, strings_de.CLAIMS),
+    "es": (strings_es.STRINGS, strings_es.CLAIMS),
+    "ja": (strings_ja.STRINGS, strings_ja.CLAIMS),
+})
 
 
 def text(string_id: str, language: str = "en") -> str:
-    """The string ``string_id`` (English until languages land)."""
-    return EN[string_id]
+    """The built-in string ``string_id`` in ``language`` (English when the language or the
+    string is missing).  :raise KeyError: for a StringId B2C Lab does not know."""
+    table = TABLES.get(language, TABLES["en"])[0]
+    return table.get(string_id) or EN[string_id]
+
+
+def claim_label(claim: str, language: str = "en") -> str | None:
+    """A built-in attribute's display name in ``language``; None for other claims."""
+    table = TABLES.get(language, TABLES["en"])[1]
+    return table.get(claim) or EN_CLAIMS.get(claim)
+
+
+def fill(template: str, *args: object) -> str:
+    """``{0}``, ``{1}``... replaced by ``args`` (B2C's placeholders); other braces are kept, so
+    a learner's override with a stray ``{`` never breaks the page."""
+    for index, value in enumerate(args):
+        template = template.replace("{%d}" % index, str(value))
+    return template

@@ -7,13 +7,16 @@ each flow type of b2c-reference §5.1.
 """
 from __future__ import annotations
 
+from dataclasses import replace
 from typing import Any, Mapping
 
 from .attributes import AttributeDef
 from .flow_profiles import (SIGN_IN_TYPES, common_profiles, mfa_profile, new_password_page,
                             password_discovery_page, profile_edit_page, sign_in_page,
                             sign_up_page)
-from .journey import Journey, OrchestrationStep, Precondition, RelyingParty
+from .connectors import STEPS_BY_FLOW_TYPE
+from .journey import Journey, OrchestrationStep, Precondition, RelyingParty, TechnicalProfile
+from .languages import LanguageSettings
 
 #: Properties of a new user flow, with B2C's defaults (b2c-reference §4.2, §4.3, §5.2).
 DEFAULT_PROPERTIES: dict[str, Any] = {
@@ -87,6 +90,17 @@ def _steps_for(flow_type: str, sspr: bool) -> list[tuple]:
     raise ValueError(f"user flow type {flow_type!r} has no pages: it runs at the token endpoint")
 
 
+def _connector_profiles(config: Mapping[str, Any], flow_type: str) -> dict[str, TechnicalProfile]:
+    """The REST profiles of the API connectors attached to the steps this flow type has."""
+    allowed = STEPS_BY_FLOW_TYPE.get(flow_type, ())
+    handlers = {"PostAttributeCollection": "RestApi",
+                "PreTokenIssuance": "RestApiPreTokenIssuance"}
+    return {step: TechnicalProfile(f"REST-{step}", handlers[step], f"API connector: {step}",
+                                   metadata={"connector_id": connector_id, "step": step})
+            for step, connector_id in (config.get("api_connectors") or {}).items()
+            if connector_id and step in allowed and step in handlers}
+
+
 def returned_claims(config: Mapping[str, Any],
                     attributes: Mapping[str, AttributeDef]) -> tuple[tuple[str, str], ...]:
     """The flow's Application claims as (bag claim, token claim) pairs."""
@@ -117,11 +131,20 @@ def compile_user_flow(name: str, config: Mapping[str, Any],
         new_password_page(props), profile_edit_page(config, attributes),
         *common_profiles(config))}
     steps = _steps_for(flow_type, sspr)
+    connectors = _connector_profiles(config, flow_type)
+    if "PostAttributeCollection" in connectors:  # runs before the account is written
+        page = profiles["LocalAccountSignUpWithLogonEmail"]
+        profiles[page.id] = replace(page, validation_profiles=(
+            "REST-PostAttributeCollection", *page.validation_profiles))
+    profiles.update({p.id: p for p in connectors.values()})
     mfa = mfa_profile(props)
     if mfa is not None and flow_type in ("signUpOrSignIn", "signUp", "signIn"):
         profiles[mfa.id] = mfa
         steps.append(("ClaimsExchange", [(f"{mfa.id}Exchange", mfa.id)],
                       [Precondition("ClaimsExist", ("mfaCompleted",))], []))
+    if "PreTokenIssuance" in connectors:
+        steps.append(("ClaimsExchange", [("PreTokenIssuanceRestful", "REST-PreTokenIssuance")],
+                      [], []))
     numbered = [_step(order, kind, *exchanges, pre=pre, selections=selections)
                 for order, (kind, exchanges, pre, selections) in enumerate(steps, start=1)]
     numbered.append(_step(len(numbered) + 1, "SendClaims", ("JwtIssuer", "JwtIssuer")))
@@ -130,4 +153,5 @@ def compile_user_flow(name: str, config: Mapping[str, Any],
         # Emitted only on runs that went through "Forgot your password?" (an empty claim is
         # left out); b2c-reference marks its emission semantics unverified: this is our choice.
         returned.append(("isForgotPassword", "isForgotPassword"))
-    return Journey(name, tuple(numbered), profiles, RelyingParty(tuple(returned)))
+    return Journey(name, tuple(numbered), profiles, RelyingParty(tuple(returned)),
+                   LanguageSettings.from_config(config))

@@ -14,12 +14,23 @@ from .strings import text
 
 
 class FieldError(Exception):
-    """A validation profile refused the submission; ``field`` None means a page-level error."""
+    """A validation profile refused the submission; ``field`` None means a page-level error.
 
-    def __init__(self, message: str, field: str | None = None) -> None:
+    ``string_id`` names the B2C string (ErrorMessage) so the page can say it in its language
+    and apply the flow's overrides; ``message`` is the English text (ROPC answers with it).
+    """
+
+    def __init__(self, message: str, field: str | None = None, *,
+                 string_id: str | None = None) -> None:
         super().__init__(message)
         self.message = message
         self.field = field
+        self.string_id = string_id
+
+    @classmethod
+    def of(cls, string_id: str, field: str | None = None) -> "FieldError":
+        """The refusal B2C words as ``string_id``."""
+        return cls(text(string_id), field, string_id=string_id)
 
 
 def authenticate_local(directory, policy, sign_in_type: str, name: str, password: str,
@@ -33,14 +44,14 @@ def authenticate_local(directory, policy, sign_in_type: str, name: str, password
     activity = "Validate local account credentials"
     if account is None:
         event(activity, result="failure", reason="not found")
-        raise FieldError(text("UserMessageIfClaimsPrincipalDoesNotExist"))
+        raise FieldError.of("UserMessageIfClaimsPrincipalDoesNotExist")
     user = account.object_id
     if not account.account_enabled:
         event(activity, result="failure", user=user, reason="AADB2C90111: account disabled")
-        raise FieldError(text("UserMessageIfUserAccountDisabled"))
+        raise FieldError.of("UserMessageIfUserAccountDisabled")
     if account.lockout.is_locked(now):
         event(activity, result="failure", user=user, reason="AADB2C90114: account locked")
-        raise FieldError(text("UserMessageIfUserAccountLocked"))
+        raise FieldError.of("UserMessageIfUserAccountLocked")
     if not directory.check_password(user, password):
         state = after_failure(account.lockout, directory.password_fingerprint(user, password),
                               now, policy)
@@ -49,8 +60,8 @@ def authenticate_local(directory, policy, sign_in_type: str, name: str, password
         event(activity, result="failure", user=user,
               reason="AADB2C90114: account locked" if locked else "wrong password",
               failedAttempts=state.failures)
-        raise FieldError(text("UserMessageIfUserAccountLocked" if locked
-                              else "UserMessageIfInvalidPassword"))
+        raise FieldError.of("UserMessageIfUserAccountLocked" if locked
+                            else "UserMessageIfInvalidPassword")
     if account.lockout.failures or account.lockout.periods:
         directory.save_lockout(user, after_success())
     event(activity, user=user)
@@ -70,7 +81,7 @@ def discover_account(ctx: StepContext, profile: Any, claims: dict) -> dict:
     """``AAD-UserReadUsingEmailAddress``: the account whose verified e-mail was given."""
     account = ctx.ports.directory.find_by_email(claims.get("email", ""))
     if account is None:
-        raise FieldError(text("UserMessageIfAccountNotFoundForReset"))
+        raise FieldError.of("UserMessageIfAccountNotFoundForReset")
     return {"objectId": account.object_id, "isForgotPassword": True}
 
 
@@ -101,13 +112,20 @@ def write_local_account(ctx: StepContext, profile: Any, claims: dict) -> dict:
             password=claims["newPassword"],
             attributes={k: claims[k] for k in persisted if claims.get(k) not in (None, "")})
     except AccountExists:
-        raise FieldError(text("UserMessageIfClaimsPrincipalAlreadyExists")) from None
+        raise FieldError.of("UserMessageIfClaimsPrincipalAlreadyExists") from None
     ctx.event("A self-service sign-up request was completed", user=object_id)
     return {"objectId": object_id, "newUser": True,
             "authenticationSource": "localAccountAuthentication"}
 
 
+def _post_attribute_collection(ctx, profile, claims):
+    from .rest_api import validate_post_attribute_collection  # rest_api imports this module
+
+    return validate_post_attribute_collection(ctx, profile, claims)
+
+
 VALIDATORS = {
+    "RestApi": _post_attribute_collection,
     "LocalCredentialValidation": validate_local_credentials,
     "DirectoryWrite": write_local_account,
     "AccountDiscovery": discover_account,

@@ -4,19 +4,22 @@ from __future__ import annotations
 
 import time
 
-from flask import make_response, redirect, render_template, request, url_for
+from flask import redirect, request, url_for
 
 from ..engine.authorize import AuthorizeRequest
 from ..engine.handlers import HANDLERS
 from ..engine.journey import Completed, Halted, RunState, ShowPage, advance
+from ..engine.page_layouts import flavor_from_query, is_block_page
 from ..extensions import db
 from ..models import FlowTransaction
 from ..protocol import issuance
 from ..protocol.context import PolicyContext
+from ..protocol.errors import error_page
 from ..protocol.responses import error_to_app
 from ..store import audit
 from ..store.hashing import token_digest
 from ..store.ports import make_ports
+from .layouts import render_flow_page
 
 TEMPLATES = {"unifiedssp": "flows/unified.html", "selfasserted": "flows/selfasserted.html",
              "multifactor": "flows/mfa.html"}
@@ -25,7 +28,11 @@ MFA_DEVICE_COOKIE = "x-ms-cpim-mfa"
 
 
 def page_url(ctx: PolicyContext, tx: FlowTransaction) -> str:
-    return url_for("flows.step", tenant=ctx.tenant.domain, policy=ctx.policy, tx=tx.id)
+    """The page's URL; a valid ``pageFlavor`` of this request is kept, so the choice lasts
+    across the run's pages (forms post to this URL, redirects go to it)."""
+    flavor = flavor_from_query(request.args.get("pageFlavor"))
+    return url_for("flows.step", tenant=ctx.tenant.domain, policy=ctx.policy, tx=tx.id,
+                   **({"pageFlavor": flavor} if flavor else {}))
 
 
 def run(tx: FlowTransaction, ctx: PolicyContext, submission: dict | None = None):
@@ -48,6 +55,9 @@ def run(tx: FlowTransaction, ctx: PolicyContext, submission: dict | None = None)
     tx.state = saved
     if isinstance(outcome, Completed):
         response = issuance.complete(tx, ctx, journey, outcome.bag, sso=state.sso)
+    elif isinstance(outcome, Halted) and getattr(outcome.error, "page", None):
+        tx.status = "failed"  # a block or error page ends the run in the browser (B2C 1.7)
+        response = halt_page(tx, ctx, outcome.error)
     elif isinstance(outcome, Halted):
         tx.status = "failed"
         req = AuthorizeRequest.from_json(tx.request)
@@ -60,8 +70,21 @@ def run(tx: FlowTransaction, ctx: PolicyContext, submission: dict | None = None)
     return response
 
 
+def halt_page(tx: FlowTransaction, ctx: PolicyContext, error):
+    """The block page (API connector ShowBlockPage) or B2C's error page (AADB2C90075)."""
+    if error.page == "block":
+        view = {"contract": "selfasserted", "content_definition": "api.selfasserted.blockpage",
+                "heading": None, "message": error.message}
+        return render_flow_page("flows/block.html", view, tenant=ctx.tenant, policy=ctx.policy,
+                                config=tx.flow_config, tx=tx)
+    return error_page(error)
+
+
 def render_page(tx: FlowTransaction, ctx: PolicyContext, page: ShowPage):
-    template = TEMPLATES.get(page.view["contract"], "flows/selfasserted.html")
-    return make_response(render_template(
-        template, view=page.view, tx=tx, step=tx.state["step"], action=page_url(ctx, tx),
-        policy=ctx.policy, tenant=ctx.tenant))
+    """The page in the layout its Page layouts row chooses (idp/flows/layouts.py); a view
+    with a ``message`` and no fields is an API connector's block page."""
+    template = ("flows/block.html" if is_block_page(page.view)
+                else TEMPLATES.get(page.view["contract"], "flows/selfasserted.html"))
+    return render_flow_page(template, page.view, tenant=ctx.tenant, policy=ctx.policy,
+                            config=tx.flow_config, profile_id=page.profile.id, tx=tx,
+                            step=tx.state["step"], action=page_url(ctx, tx))

@@ -55,7 +55,8 @@ def authorize(tenant: str, policy: str | None = None):
     redirect_uri = check_redirect_uri(params, client, ctx.tenant.domain)
     try:
         req = validate_authorize_request(params, client, redirect_uri,
-                                         scope_resolver_for(client.client_id))
+                                         scope_resolver_for(client.client_id),
+                                         accept_language=request.headers.get("Accept-Language"))
     except B2CError as error:
         mode = response_mode_for(params, None if "response_type" not in params
                                  else frozenset(params["response_type"].split()))

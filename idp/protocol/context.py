@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from flask import request
+from flask import g, request
 
 from ..engine.errors import UnsafeRedirectError
 from ..engine.journey import Journey
@@ -64,4 +64,6 @@ def resolve_policy(tenant_segment: str, policy: str | None) -> PolicyContext:
         raise PolicyNotFound(None, message=(
             f"The policy '{policy}' does not exist in tenant '{tenant.domain}'."), hint=(
             "Check the user flow's name under User flows; B2C adds the B2C_1_ prefix."))
-    return PolicyContext(tenant, flow)
+    ctx = PolicyContext(tenant, flow)
+    g.policy_context = ctx  # an error page of this request uses the flow's Error page layout
+    return ctx

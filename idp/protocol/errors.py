@@ -6,7 +6,7 @@ from __future__ import annotations
 import functools
 import uuid
 
-from flask import jsonify, render_template
+from flask import g, jsonify, render_template
 
 from ..engine.errors import B2CError, UnsafeRedirectError
 from ..models._base import utcnow
@@ -19,8 +19,16 @@ def correlation() -> dict[str, str]:
 
 def error_page(error: B2CError, status: int | None = None):
     """B2C's error page ("Sorry, but we're having trouble signing you in."), plus our line for
-    the learner and, for redirect URI errors, the registered and requested values side by side."""
+    the learner and, for redirect URI errors, the registered and requested values side by side.
+    Once the request's user flow is known, the page is drawn in the flow's Error page layout."""
     details = getattr(error, "details", {})
+    ctx = g.get("policy_context")
+    if ctx is not None:
+        from ..flows.layouts import render_exception  # the flows layer sits above this one
+
+        return render_exception(error, tenant=ctx.tenant, policy=ctx.policy,
+                                config=ctx.flow.config, status=status or error.status,
+                                details=details, **correlation())
     return render_template("protocol/error.html", error=error, details=details,
                            **correlation()), status or error.status
 

@@ -105,9 +105,9 @@ def call(connector: ApiConnector, body: dict) -> CallResult:
                 return CallResult(response.status_code, text,
                                   int((time.monotonic() - start) * 1000), attempts)
             except requests.Timeout:
-                error = f"no answer within {connector.timeout_seconds} s"
+                error = f"there was no answer within {connector.timeout_seconds} s"
             except requests.ConnectionError as refused:
-                error = f"cannot connect ({refused.__class__.__name__})"
+                error = f"the connection failed ({refused.__class__.__name__})"
             except ValueError as too_large:
                 return CallResult(None, "", int((time.monotonic() - start) * 1000), attempts,
                                   str(too_large))

@@ -2,15 +2,33 @@
 from __future__ import annotations
 
 from ..engine.lockout import LockoutPolicy
-from ..engine.ports import Ports
-from ..models import Tenant
+from ..engine.ports import ConnectorResponse, Ports
+from ..extensions import db
+from ..models import ApiConnector, Tenant
+from .attributes import extensions_app_id, tenant_catalogue
+from .connector_client import call
 from .directory import SqlDirectory
 from .mailer import MailboxMailer
 from .tenant import tenant_settings
+
+
+class SqlConnectors:
+    """The engine's Connectors port: look the connector up, call it over HTTP."""
+
+    def call(self, connector_id: str, body: dict) -> ConnectorResponse:
+        connector = db.session.get(ApiConnector, connector_id)
+        if connector is None:
+            return ConnectorResponse(None, "", 0, 0, "the API connector attached to this step "
+                                                     "was deleted")
+        result = call(connector, body)
+        return ConnectorResponse(result.status, result.body, result.latency_ms,
+                                 result.attempts, result.error)
 
 
 def make_ports(tenant: Tenant) -> Ports:
     settings = tenant_settings(tenant)
     return Ports(SqlDirectory(tenant.domain), MailboxMailer(), tenant.name,
                  LockoutPolicy(settings["lockout_threshold"],
-                               settings["lockout_duration_seconds"]))
+                               settings["lockout_duration_seconds"]),
+                 connectors=SqlConnectors(), attributes=tenant_catalogue(),
+                 extensions_app_id=extensions_app_id(), tenant_domain=tenant.domain)

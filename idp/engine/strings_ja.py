@@ -1,0 +1,91 @@
+"""Japanese (ja) page strings and attribute display names; keys as in :mod:`.strings`."""
+
+STRINGS: dict[str, str] = {
+    "heading": "サインイン",
+    "local_intro_email": "メール アドレスでサインイン",
+    "local_intro_username": "ユーザー名でサインイン",
+    "logonIdentifier_email": "メール アドレス",
+    "logonIdentifier_username": "ユーザー名",
+    "password": "パスワード",
+    "button_signin": "サインイン",
+    "forgotpassword_link": "パスワードを忘れた場合",
+    "createaccount_intro": "アカウントをお持ちでない場合",
+    "createaccount_one_link": "今すぐサインアップ",
+    "divider_title": "または",
+    "requiredField_email": "メール アドレスを入力してください",
+    "requiredField_username": "ユーザー名を入力してください",
+    "requiredField_password": "パスワードを入力してください",
+    "invalid_email": "有効なメール アドレスを入力してください。",
+    "initial_intro": "次の情報を入力してください。",
+    "button_continue": "作成",
+    "button_cancel": "キャンセル",
+    "required_field": "この情報は必須です。",
+    "error_requiredFieldMissing": "必須フィールドが入力されていません。すべての必須フィールドに"
+                                  "入力して、もう一度お試しください。",
+    "error_fieldIncorrect": "正しく入力されていないフィールドがあります。入力内容を確認して、"
+                            "もう一度お試しください。",
+    "error_passwordEntryMismatch": "パスワードが一致しません。両方のフィールドに同じパスワードを"
+                                   "入力して、もう一度お試しください。",
+    "error_notInteger": "42 のような整数を入力してください。",
+    "error_notBoolean": "true または false を入力してください。",
+    "error_maxLength": "{0} 文字以内で入力してください。",
+    "error_passwordTooLong": "パスワードが長すぎます。72 バイト以内にしてください (アクセント記号"
+                             "や絵文字を使う場合は、使える文字数が少なくなります)。",
+    "error_passwordDigits": "パスワードは {0} から {1} 桁の数字にしてください。",
+    "error_passwordLength": "パスワードは {0} から {1} 文字にしてください。",
+    "error_passwordClasses": "パスワードには、英小文字、英大文字、数字、記号のうち {0} 種類以上を"
+                             "含めてください。",
+    "username": "ユーザー名",
+    "ver_intro_msg": "確認が必要です。[送信] ボタンをクリックしてください。",
+    "ver_but_send": "確認コードを送信",
+    "ver_but_verify": "コードを確認",
+    "ver_but_resend": "新しいコードを送信",
+    "ver_but_edit": "メール アドレスを変更",
+    "ver_input": "確認コード",
+    "ver_info_msg": "確認コードを受信トレイに送信しました。下の入力ボックスにコピーしてください。",
+    "ver_success_msg": "メール アドレスが確認されました。続行できます。",
+    "ver_fail_code": "コードが正しくありません。もう一度お試しください。",
+    "ver_fail_code_expired": "コードの有効期限が切れています。新しいコードを要求してください。",
+    "ver_fail_throttled": "このメール アドレスの確認要求が多すぎます。しばらく待ってから、もう一度"
+                          "お試しください。",
+    "ver_fail_retry": "正しくない試行が多すぎます。後でもう一度お試しください。",
+    "ver_required": "続行するには、メール アドレスを確認する必要があります。",
+    "UserMessageIfClaimsPrincipalDoesNotExist": "アカウントが見つかりません。",
+    "UserMessageIfInvalidPassword": "パスワードが正しくありません。",
+    "UserMessageIfClaimsPrincipalAlreadyExists": "指定された ID のユーザーは既に存在します。"
+                                                 "別の ID を選択してください。",
+    "UserMessageIfUserAccountDisabled": "アカウントがロックされています。サポート担当者に連絡して"
+                                        "ロックを解除してから、もう一度お試しください。",
+    "DefaultMessage": "ユーザー名またはパスワードが無効です。",
+    "UserMessageIfUserAccountLocked": "不正使用を防ぐため、アカウントは一時的にロックされています。"
+                                      "後でもう一度お試しください。",
+    "UserMessageIfAccountNotFoundForReset": "指定されたユーザー ID のアカウントが見つかりません"
+                                            "でした。",
+    "button_continue_generic": "続行",
+    "heading_reset": "パスワードを忘れた場合",
+    "intro_reset": "メール アドレスを確認してから、新しいパスワードを選択してください。",
+    "intro_new_password": "新しいパスワードを選択してください。",
+    "heading_profile": "プロファイルの編集",
+    "intro_profile": "登録情報を更新してください。",
+}
+
+CLAIMS: dict[str, str] = {
+    "city": "市区町村",
+    "country": "国/地域",
+    "displayName": "表示名",
+    "email": "メール アドレス",
+    "emails": "メール アドレス",
+    "givenName": "名",
+    "identityProvider": "ID プロバイダー",
+    "identityProviderAccessToken": "ID プロバイダーのアクセス トークン",
+    "jobTitle": "役職",
+    "legalAgeGroupClassification": "法定年齢グループの分類",
+    "postalCode": "郵便番号",
+    "state": "都道府県",
+    "streetAddress": "番地",
+    "surname": "姓",
+    "newUser": "新しいユーザー",
+    "objectId": "ユーザーのオブジェクト ID",
+    "newPassword": "新しいパスワード",
+    "reenterPassword": "新しいパスワードの確認",
+}

@@ -1,0 +1,73 @@
+"""Language customization in Chromium (issue: languages): enable it on B2C_1_susi in the
+portal, upload a French override for the sign-in page, then open the sign-in page with
+ui_locales=fr through Run user flow and see it in French."""
+from __future__ import annotations
+
+import json
+
+import pytest
+from playwright.sync_api import Page, expect
+
+from tests.e2e.test_portal import admin_password
+
+pytestmark = pytest.mark.browser
+
+
+def test_sign_in_page_in_french(page: Page, base_url, live_server, screenshot_dir, tmp_path):
+    page.goto("/portal/")
+    page.get_by_label("Username").fill("admin")
+    page.get_by_label("Password").fill(admin_password(live_server))
+    page.get_by_role("button", name="Sign in").click()
+    nav = page.get_by_role("navigation", name="Azure AD B2C")
+    nav.get_by_role("link", name="User flows").click()
+    page.get_by_role("link", name="B2C_1_susi").click()
+    page.get_by_role("navigation", name="User flow settings").get_by_role(
+        "link", name="Languages").click()
+    languages_url = page.url
+
+    page.locator("#enabled").check()
+    page.locator("#lang-fr").check()
+    page.locator("#default-en").check()
+    page.locator("#save-languages").click()
+    expect(page.get_by_text("Languages of B2C_1_susi saved.")).to_be_visible()
+    expect(page.locator('#languages tr[data-language="ko"]')).to_contain_text(
+        "not available in B2C Lab")
+
+    override = tmp_path / "fr-signin.json"
+    override.write_text(json.dumps({"LocalizedStrings": [
+        {"ElementType": "UxElement", "StringId": "createaccount_one_link", "Override": True,
+         "Value": "Créez un compte"}], "LocalizedCollections": []}), encoding="utf-8")
+    page.locator("#file-fr-api\\.signuporsignin").set_input_files(override)
+    page.locator("#upload-fr-api\\.signuporsignin").click()
+    expect(page.locator('#pages-fr tr[data-page="api.signuporsignin"]')).to_contain_text("1 entry")
+    page.screenshot(path=screenshot_dir / "portal-languages.png", full_page=True)
+
+    page.get_by_role("link", name="Run user flow").first.click()
+    page.get_by_label("Application").select_option(label="webapp1")
+    page.get_by_label("ui_locales").fill("fr")
+    page.get_by_role("button", name="Update the endpoint").click()
+    run_url = page.locator("#run-url").inner_text()
+    assert "ui_locales=fr" in run_url
+
+    page.goto(run_url)
+    expect(page.locator("html")).to_have_attribute("lang", "fr")
+    expect(page.get_by_role("heading", name="Connectez-vous avec votre adresse e-mail")
+           ).to_be_visible()
+    expect(page.get_by_label("Adresse e-mail")).to_be_visible()
+    expect(page.get_by_role("button", name="Se connecter")).to_be_visible()
+    expect(page.get_by_role("link", name="Mot de passe oublié ?")).to_be_visible()
+    expect(page.get_by_text("Vous n'avez pas de compte ?")).to_be_visible()
+    expect(page.get_by_role("link", name="Créez un compte")).to_be_visible()
+    page.get_by_role("button", name="Se connecter").click()
+    expect(page.get_by_text("Veuillez entrer votre adresse e-mail")).to_be_visible()
+    page.screenshot(path=screenshot_dir / "sign-in-fr.png", full_page=True)
+    page.get_by_role("link", name="Créez un compte").click()
+    expect(page.get_by_role("button", name="Envoyer le code de vérification")).to_be_visible()
+    expect(page.get_by_label("Nom d'affichage")).to_be_visible()
+    page.screenshot(path=screenshot_dir / "sign-up-fr.png", full_page=True)
+
+    # leave B2C_1_susi as the other browser tests expect it
+    page.goto(languages_url)
+    page.locator("#enabled").uncheck()
+    page.locator("#save-languages").click()
+    expect(page.get_by_text("Languages of B2C_1_susi saved.")).to_be_visible()
