@@ -2,7 +2,7 @@
 links to everything a newcomer needs."""
 from __future__ import annotations
 
-from flask import Blueprint, render_template
+from flask import Blueprint, current_app, render_template
 
 from ..engine.tokens import issuer
 from ..engine.user_flows import properties
@@ -26,3 +26,9 @@ def index():
     apps = db.session.execute(db.select(AppRegistration).order_by(AppRegistration.name)).scalars()
     return render_template("home/index.html", tenant=tenant, flows=flows, apps=list(apps),
                            base=base)
+
+
+@bp.get("/favicon.ico")
+def favicon():
+    """Browsers ask every page for it; a 404 there is noise in every console."""
+    return current_app.send_static_file("favicon.png")

@@ -38,8 +38,10 @@ def require_admin():
 NAV: list[tuple[str, str]] = [
     ("portal.app_registrations.index", "App registrations"),
     ("portal.identity_providers.index", "Identity providers"),
+    ("portal.company_branding.index", "Company branding"),
     ("portal.user_attributes.index", "User attributes"),
     ("portal.user_flows.index", "User flows"),
+    ("portal.api_connectors.index", "API connectors"),
     ("portal.users.index", "Users"),
     ("portal.audit_logs.index", "Audit logs"),
     ("portal.runs.index", "User flow runs"),
@@ -55,14 +57,16 @@ def _nav():
 def _register_children() -> None:
     """Each blade is a subpackage with its own ``bp``, ``forms.py`` and templates under
     ``templates/portal/<blade>/``; the URL prefix is chosen here, at registration."""
-    from . import (app_registrations, audit_logs, auth, identity_providers, overview, runs,
-                   tenant, user_attributes, user_flows, users)
+    from . import (api_connectors, app_registrations, audit_logs, auth, company_branding,
+                   identity_providers, overview, runs, tenant, user_attributes, user_flows, users)
 
     bp.register_blueprint(auth.bp)
     bp.register_blueprint(overview.bp)
     for module, prefix in ((app_registrations, "/app-registrations"),
                            (identity_providers, "/identity-providers"),
+                           (company_branding, "/company-branding"),
                            (user_attributes, "/user-attributes"), (user_flows, "/user-flows"),
+                           (api_connectors, "/api-connectors"),
                            (users, "/users"), (audit_logs, "/audit-logs"), (runs, "/runs"),
                            (tenant, "/tenant")):
         bp.register_blueprint(module.bp, url_prefix=prefix)

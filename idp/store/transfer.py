@@ -16,8 +16,9 @@ import json
 from typing import Any
 
 from ..extensions import db
-from ..models import (AppRegistration, AppRoleAssignment, DirectoryUser, UserAttribute,
-                      UserFlow, UserIdentity)
+from .transfer_connectors import export_connectors
+from ..models import (ApiConnector, AppRegistration, AppRoleAssignment, DirectoryUser,
+                      UserAttribute, UserFlow, UserIdentity)
 from ..models._base import utcnow
 from ..seed import RP_DEMO
 from .tenant import current_tenant
@@ -59,6 +60,7 @@ def export_tenant(*, include_users: bool, include_secrets: bool) -> dict[str, An
         "userAttributes": [{"name": a.name, "dataType": a.data_type,
                             "description": a.description or ""}
                            for a in _all(UserAttribute, UserAttribute.name_key)],
+        "apiConnectors": export_connectors(),
         "userFlows": [{"name": f.name, "flowType": f.flow_type, "version": f.version,
                        "config": f.config or {}} for f in _all(UserFlow, UserFlow.name_key)],
         "appRegistrations": [_export_app(a, include_secrets) for a in apps],
@@ -170,5 +172,6 @@ def build_target(domain: str, merge: bool) -> Target:
     attributes = {a.name: a.data_type for a in _all(UserAttribute, UserAttribute.name_key)}
     users = frozenset(u.lower() for u in db.session.execute(
         db.select(DirectoryUser.object_id)).scalars())
+    connectors = frozenset(db.session.scalars(db.select(ApiConnector.id)))
     return Target(merge=merge, domain=domain, attributes=attributes, apps=known, users=users,
-                  identities=identities, bound_apps=bound)
+                  identities=identities, bound_apps=bound, connectors=connectors)

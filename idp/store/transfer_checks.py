@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 from typing import Any, Mapping
 
 from ..engine.attributes import BUILT_IN_BY_CLAIM
+from .transfer_connectors import check_connectors
 from .transfer_schema import (ATTRIBUTE_NAME, DATA_TYPES, FLOW_TYPES, FORMAT, GUID,
                               LOCAL_ACCOUNT_TYPES, MAX_PROBLEMS, PRINCIPAL_TYPES, USER_FLOW_NAME,
                               Problems, check_app_fields, check_choice, check_fields, check_text,
@@ -33,6 +34,8 @@ class Target:
     identities: Mapping[tuple[str, str, str], str] = field(default_factory=dict)
     #: apps every tenant has its own of (sample app, b2c-extensions-app): name -> client id
     bound_apps: Mapping[str, str] = field(default_factory=dict)
+    #: ids of this tenant's API connectors
+    connectors: frozenset[str] = frozenset()
 
     def effective_client_id(self, app: dict) -> str:
         """The client id an imported app gets: this tenant's own for a tenant-bound app."""
@@ -57,6 +60,8 @@ def check_document(doc: Any, target: Target) -> list[str]:
     attributes = _entries(doc, "userAttributes")
     claims = _check_attributes(p, attributes, target)
     _check_flows(p, _entries(doc, "userFlows"), claims)
+    check_connectors(p, doc.get("apiConnectors", []), _entries(doc, "userFlows"),
+                     target.connectors if target.merge else frozenset())
     roles = _check_apps(p, _entries(doc, "appRegistrations"), target)
     users = _entries(doc, "users")
     domain = doc["tenant"].get("domain") if isinstance(doc.get("tenant"), dict) else None

@@ -43,7 +43,7 @@ SPECS: dict[str, dict[str, tuple[tuple[type, ...], bool]]] = {
     "document": {"format": ((S,), True), "exportedAt": ((S,), False), "tenant": ((D,), True),
                  "userAttributes": ((L,), True), "userFlows": ((L,), True),
                  "appRegistrations": ((L,), True), "appRoleAssignments": ((L,), True),
-                 "users": ((L,), False)},
+                 "users": ((L,), False), "apiConnectors": ((L,), False)},
     "tenant": {"name": ((S,), True), "domain": ((S,), True), "tenantId": ((S,), True),
                "settings": ((D,), True)},
     "attribute": {"name": ((S,), True), "dataType": ((S,), True),

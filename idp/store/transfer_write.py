@@ -33,6 +33,7 @@ from ..models import (AppRegistration, AppRoleAssignment, ClientSecret, Director
 from ..models._base import utcnow
 from ..seed import SEEDED_FLOWS
 from .transfer_checks import Target, sign_in_key
+from .transfer_connectors import write_connectors
 
 #: document key -> AppRegistration column, copied as they are.
 APP_FIELDS = {"name": "name", "platform": "platform", "redirectUris": "redirect_uris",
@@ -55,6 +56,7 @@ def write_document(doc: dict, tenant: Tenant, target: Target, *,
         notes += _seeded_flows_note(doc["userFlows"])
     notes[:0] = _write_tenant(doc["tenant"], tenant, target.merge, use_exported_tenant_id)
     _write_attributes(doc["userAttributes"])
+    notes += write_connectors(doc.get("apiConnectors", []), target.merge)
     _write_flows(doc["userFlows"])
     _write_apps(doc["appRegistrations"], target, client_ids)
     users = doc.get("users")

@@ -478,3 +478,29 @@ def test_a_good_document_has_no_problems():
     # the file's rp-demo becomes this tenant's, and the assignment follows it
     assert check_document(doc, Target(merge=False, domain=TENANT,
                                       bound_apps={"rp-demo": RP_LOCAL})) == []
+
+
+def test_api_connectors_travel_without_credentials(admin, app, client):
+    """Flows hold connector ids: the export carries the connectors (never their secrets), an
+    import checks each flow's connector exists, and says which need credentials again."""
+    from idp.models import ApiConnector
+    from idp.store.secret_box import seal
+    from idp.store.transfer import build_target, export_tenant
+    from idp.store.transfer_checks import check_document
+    with app.app_context():
+        connector = ApiConnector(display_name="redeem", endpoint_url="http://127.0.0.1:5004/api",
+                                 auth_type="basic", username="lab",
+                                 secret_encrypted=seal("s3cret"))
+        db.session.add(connector)
+        flow = db.session.execute(db.select(UserFlow).filter_by(name_key="b2c_1_susi")).scalar_one()
+        flow.config = {**flow.config, "api_connectors": {"PostAttributeCollection": "x"}}
+        db.session.flush()
+        flow.config = {**flow.config, "api_connectors": {"PostAttributeCollection": connector.id}}
+        db.session.commit()
+        doc = export_tenant(include_users=False, include_secrets=True)
+        assert doc["apiConnectors"][0]["displayName"] == "redeem"
+        assert "s3cret" not in json.dumps(doc) and "secret" not in json.dumps(doc["apiConnectors"])
+        doc["apiConnectors"] = []
+        problems = check_document(doc, build_target("contoso.onmicrosoft.com", merge=False))
+    assert any("api_connectors.PostAttributeCollection" in p and "is not an API connector" in p
+               for p in problems)

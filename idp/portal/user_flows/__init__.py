@@ -3,4 +3,4 @@ from flask import Blueprint
 
 bp = Blueprint("user_flows", __name__)
 
-from . import tabs, views  # noqa: E402,F401
+from . import languages, tabs, views  # noqa: E402,F401

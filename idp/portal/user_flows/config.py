@@ -6,14 +6,19 @@ import re
 from typing import Any, Mapping
 
 from ...engine.attributes import AttributeDef
+from ...engine.page_layouts import DEFAULT_TEMPLATE, MAX_URI_LENGTH
+from ...engine.page_layouts import PAGE_TYPES as PAGE_CONTENT_DEFINITIONS
+from ...engine.page_layouts import TEMPLATES as TEMPLATE_FLAVORS
+from ...engine.page_layouts import custom_page_uri_problem
 
 NAME_RE = re.compile(r"^[A-Za-z0-9_-]{1,100}$")
 PREFIX = "B2C_1_"
 INPUT_TYPES = ("TextBox", "DropdownSingleSelect", "RadioSingleSelect", "CheckboxMultiSelect",
                "DateTimeDropdown", "EmailBox", "Paragraph", "Readonly")
-PAGE_TYPES = ("Unified sign up or sign in page", "Local account sign up page",
-              "Error page")
-TEMPLATES = ("Ocean Blue", "Slate Gray", "Classic")
+#: the Page layouts rows; each row's content definition(s) are in the one mapping the runtime
+#: also uses, :data:`idp.engine.page_layouts.PAGE_TYPES`.
+PAGE_TYPES = tuple(PAGE_CONTENT_DEFINITIONS)
+TEMPLATES = tuple(TEMPLATE_FLAVORS)
 FLOW_TYPE_LABELS = {"signUpOrSignIn": "Sign up and sign in", "signUp": "Sign up",
                     "signIn": "Sign in", "profileUpdate": "Profile editing",
                     "passwordReset": "Password reset",
@@ -75,10 +80,32 @@ def page_layout_update(form: Mapping[str, Any], user_attributes: list[dict]) -> 
     return sorted(updated, key=lambda a: a["order"]), errors
 
 
+def page_layouts_update(form: Mapping[str, Any], rows: tuple[str, ...],
+                        previous: Mapping[str, Any]) -> tuple[dict[str, dict], dict[str, str]]:
+    """The Page layouts table: per row, its template, Use custom page content and Custom page
+    URI.  Rows this flow type does not show keep what they had."""
+    errors: dict[str, str] = {}
+    layouts = {row: dict(value) for row, value in previous.items() if isinstance(value, Mapping)}
+    for row in rows:
+        template = form.get(f"template:{row}") or DEFAULT_TEMPLATE
+        use = form.get(f"custom:{row}") == "yes"
+        uri = (form.get(f"uri:{row}") or "").strip()
+        problem = (custom_page_uri_problem(uri) if use else
+                   f"The Custom page URI can be at most {MAX_URI_LENGTH} characters."
+                   if len(uri) > MAX_URI_LENGTH else None)
+        if template not in TEMPLATES:
+            problem = "Choose Ocean Blue, Slate Gray or Classic."
+        if problem:
+            errors[f"page:{row}"] = problem
+        layouts[row] = {"template": template, "use_custom_page": use, "custom_page_uri": uri}
+    return layouts, errors
+
+
 #: properties the runtime honours today; the pages mark every other setting "not applied yet".
 APPLIED_PROPERTIES = {
     "token_lifetime_minutes", "refresh_token_lifetime_days", "refresh_token_sliding_window",
     "refresh_token_sliding_window_days", "issuer_style", "subject", "user_flow_claim",
     "session_lifetime_minutes", "session_timeout", "sso_scope", "require_id_token_in_logout",
-    "password_complexity", "self_service_password_reset", "mfa_method", "mfa_enforcement",
+    "password_complexity", "self_service_password_reset", "javascript_enabled", "mfa_method",
+    "mfa_enforcement",
 }

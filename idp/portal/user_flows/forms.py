@@ -2,9 +2,12 @@
 from __future__ import annotations
 
 from flask_wtf import FlaskForm
-from wtforms import BooleanField, IntegerField, SelectField, StringField
+from flask_wtf.file import FileField, FileRequired
+from wtforms import (BooleanField, IntegerField, SelectField, SelectMultipleField,
+                     StringField)
 from wtforms.validators import DataRequired, NumberRange, ValidationError
 
+from ...engine.languages import B2C_LANGUAGES, SUPPORTED
 from ..common import choices
 from .config import FLOW_TYPE_LABELS, name_problem
 
@@ -92,3 +95,24 @@ class RunUserFlowForm(FlaskForm):
     prompt_login = BooleanField("prompt=login", default=True)
     login_hint = StringField("login_hint")
     ui_locales = StringField("ui_locales")
+
+
+class LanguagesForm(FlaskForm):
+    """User flow > Languages: the switch, the enabled languages and the default."""
+
+    enabled = BooleanField("Enable language customization")
+    enabled_languages = SelectMultipleField("Enabled languages", choices=choices(
+        [(code, B2C_LANGUAGES[code]) for code in SUPPORTED]))
+    default_language = SelectField("Default language", choices=choices(
+        [(code, f"{B2C_LANGUAGES[code]} ({code})") for code in SUPPORTED]))
+
+    def validate_default_language(self, field):
+        if field.data not in (self.enabled_languages.data or ()):
+            raise ValidationError("The default language must be one of the enabled languages.")
+
+
+class LocalizedStringsForm(FlaskForm):
+    """Upload overrides: one page-level resources file (LocalizedStrings JSON)."""
+
+    file = FileField("Overrides file (JSON)", validators=[
+        FileRequired("Choose a JSON file (start from Download defaults).")])

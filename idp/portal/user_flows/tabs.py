@@ -1,18 +1,21 @@
 """The per-flow pages: Properties, Identity providers, User attributes, Application claims,
-Page layouts, API connectors, Languages.  Settings the runtime does not honour yet are saved,
-shown, and marked "not applied yet" on the page."""
+Page layouts, API connectors (Languages: :mod:`.languages`).  Settings the runtime does not
+honour yet are saved, shown, and marked "not applied yet" on the page."""
 from __future__ import annotations
 
 from flask import flash, redirect, render_template, request, url_for
 
+from ...engine.page_layouts import ROWS_BY_FLOW_TYPE, uses_custom_page
 from ...engine.user_flows import properties as flow_properties
 from ...extensions import db
 from ...models import UserFlow
 from ...store.attributes import tenant_catalogue
+from ..api_connectors.attachments import attachment_update
+from ..api_connectors.attachments import tab_context as connector_tab_context
 from ..common import audit_change, get_or_404
 from . import bp
 from .config import APPLIED_PROPERTIES, INPUT_TYPES, PAGE_TYPES, TEMPLATES, \
-    attribute_selection, page_layout_update
+    attribute_selection, page_layout_update, page_layouts_update
 from .forms import LOCAL_ACCOUNTS, PropertiesForm
 
 
@@ -114,39 +117,30 @@ def _attribute_tab(flow_id: int, key: str, title: str):
 @bp.route("/<int:flow_id>/page-layouts", methods=["GET", "POST"])
 def page_layouts(flow_id: int):
     flow = get_or_404(UserFlow, flow_id)
-    catalogue = tenant_catalogue()
-    errors: dict[str, str] = {}
+    rows = ROWS_BY_FLOW_TYPE.get(flow.config.get("type", "signUpOrSignIn"), PAGE_TYPES)
+    layouts, errors = flow.config.get("page_layouts", {}), {}
     if request.method == "POST":
         updated, errors = page_layout_update(request.form, flow.config.get("user_attributes", []))
-        layouts = {page: {"template": request.form.get(f"template:{page}", "Ocean Blue"),
-                          "custom_page_uri": request.form.get(f"uri:{page}", "").strip()}
-                   for page in PAGE_TYPES}
-        if any(layout["template"] not in TEMPLATES for layout in layouts.values()):
-            errors["_page"] = "Choose Ocean Blue, Slate Gray or Classic."
+        layouts, row_errors = page_layouts_update(request.form, rows, layouts)
+        errors.update(row_errors)
         if not errors:
             _save(flow, {**flow.config, "user_attributes": updated, "page_layouts": layouts},
                   "Page layouts")
             return redirect(url_for(".page_layouts", flow_id=flow.id), 303)
-    return _tab("page_layouts", flow, catalogue=catalogue, errors=errors, pages=PAGE_TYPES,
-                templates=TEMPLATES, input_types=INPUT_TYPES,
-                layouts=flow.config.get("page_layouts", {})), 200 if not errors else 400
+    return _tab("page_layouts", flow, catalogue=tenant_catalogue(), errors=errors, pages=rows,
+                templates=TEMPLATES, input_types=INPUT_TYPES, layouts=layouts,
+                uses_custom_page=uses_custom_page), 200 if not errors else 400
 
 
-@bp.get("/<int:flow_id>/api-connectors")
+@bp.route("/<int:flow_id>/api-connectors", methods=["GET", "POST"])
 def api_connectors(flow_id: int):
-    return _tab("api_connectors", get_or_404(UserFlow, flow_id))
-
-
-@bp.route("/<int:flow_id>/languages", methods=["GET", "POST"])
-def languages(flow_id: int):
+    """Which API connector runs at each step the flow type offers (b2c-reference §1.2)."""
     flow = get_or_404(UserFlow, flow_id)
+    errors: list[str] = []
     if request.method == "POST":
-        enabled = request.form.get("enabled") == "on"
-        default = request.form.get("default_language", "en")
-        if default not in ("en", "fr", "de", "es", "ja"):
-            flash("Choose a default language from the list.", "error")
-        else:
-            _save(flow, {**flow.config, "languages": {"enabled": enabled,
-                                                      "default": default}}, "Languages")
-            return redirect(url_for(".languages", flow_id=flow.id), 303)
-    return _tab("languages", flow, languages=flow.config.get("languages", {}))
+        attached, errors = attachment_update(request.form, flow)
+        if not errors:
+            _save(flow, {**flow.config, "api_connectors": attached}, "API connectors")
+            return redirect(url_for(".api_connectors", flow_id=flow.id), 303)
+    return _tab("api_connectors", flow, errors=errors,
+                **connector_tab_context(flow)), 400 if errors else 200
