@@ -2,13 +2,16 @@
 mailbox and the sample app at ``/rp``.
 
     python app.py            # http://localhost:5000 (HOST, PORT, IDP_PUBLIC_URL, DATABASE_URL)
+    python app.py --https    # https://localhost:5000 with a local CA in instance/ (IDP_HTTPS=1)
 
 The sample app is a separate Flask app with its own session cookie; it reaches the IdP only
 over HTTP.  ``build_app()`` is also the WSGI factory for gunicorn: ``gunicorn 'app:build_app()'``.
 """
 from __future__ import annotations
 
+import argparse
 import json
+import os
 import secrets
 import sys
 from pathlib import Path
@@ -16,7 +19,8 @@ from pathlib import Path
 from werkzeug.middleware.dispatcher import DispatcherMiddleware
 
 import rp_demo
-from idp import create_app
+from idp import create_app, tls
+from labs.mount import lab_apps
 
 
 def _rp_secret_key(instance: Path) -> str:
@@ -31,10 +35,16 @@ def _rp_secret_key(instance: Path) -> str:
 
 
 def build_app(test_config: dict | None = None):
-    """The IdP with the sample app mounted at ``/rp``."""
+    """The IdP with the sample app mounted at ``/rp``.  In https mode it also makes the
+    certificates (``app.extensions["b2clab_tls"]``) and has this process trust the CA, so the
+    sample app's calls to the IdP verify."""
     idp_app = create_app(test_config)
     instance = Path(idp_app.instance_path)
     base = idp_app.config["IDP_PUBLIC_URL"]
+    if idp_app.config["IDP_HTTPS"]:
+        files = tls.ensure_certificates(instance, base)
+        tls.trust_ca_in_process(files.ca, instance)
+        idp_app.extensions["b2clab_tls"] = files
     tenant = idp_app.config["IDP_TENANT_NAME"]
     client = json.loads((instance / "rp_demo_client.json").read_text())
     rp_app = rp_demo.create_app({
@@ -46,7 +56,9 @@ def build_app(test_config: dict | None = None):
         "RP_API_SCOPE": f"https://{tenant}.onmicrosoft.com/rp-demo-api/demo.read",
         "RP_TOKEN_STORE": str(instance / "rp_demo_tokens.sqlite3"),
     })
-    idp_app.wsgi_app = DispatcherMiddleware(idp_app.wsgi_app, {"/rp": rp_app})
+    mounts = {"/rp": rp_app, **lab_apps(idp_url=base, tenant=tenant, instance_path=instance,
+                                         public_url=base)}
+    idp_app.wsgi_app = DispatcherMiddleware(idp_app.wsgi_app, mounts)
     return idp_app
 
 
@@ -66,17 +78,32 @@ def _banner(app) -> str:
                   f"      {seed.admin_password}"]
     for note in seed.notes if seed else []:
         lines.append(f"  Note: {note}")
+    files = app.extensions.get("b2clab_tls")
+    if files:
+        made = ": a new certificate authority was made" if files.ca_created else ""
+        lines += ["", f"  https mode{made}.", *tls.trust_instructions(files.ca)]
+        if not base.startswith("https://"):
+            lines.append(f"  Note: IDP_PUBLIC_URL is {base}, but the server speaks https.")
     lines.append("Press Ctrl+C to stop.")
     return "\n".join(lines)
 
 
-def main() -> int:
-    from waitress import serve
-
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description="Run B2C Lab.")
+    parser.add_argument("--https", action="store_true",
+                        help="serve https with a local CA made into instance/ (IDP_HTTPS=1)")
+    if parser.parse_args(argv).https:
+        os.environ["IDP_HTTPS"] = "1"
     app = build_app()
     print(_banner(app), flush=True)
-    serve(app, host=app.config["HOST"], port=int(app.config["PORT"]),
-          threads=int(app.config["IDP_SERVER_THREADS"]), ident="b2clab")
+    host, port = app.config["HOST"], int(app.config["PORT"])
+    if app.config["IDP_HTTPS"]:
+        tls.serve_https(app, host, port, app.extensions["b2clab_tls"])
+        return 0
+    from waitress import serve
+
+    serve(app, host=host, port=port, threads=int(app.config["IDP_SERVER_THREADS"]),
+          ident="b2clab")
     return 0
 
 

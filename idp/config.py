@@ -17,7 +17,8 @@ from flask import current_app
 DEFAULTS: dict[str, tuple[object, str]] = {
     "HOST": ("127.0.0.1", "interface the server listens on"),
     "PORT": (5000, "port the server listens on"),
-    "IDP_PUBLIC_URL": (None, "base URL browsers and apps use; default http://localhost:PORT"),
+    "IDP_PUBLIC_URL": (None, "base URL browsers and apps use; default http://localhost:PORT "
+                             "(https://localhost:PORT in https mode)"),
     "DATABASE_URL": (None, "SQLAlchemy URL; default an SQLite file under instance/"),
     "SECRET_KEY": (None, "signs session cookies; generated into instance/ on first run"),
     "IDP_TENANT_NAME": ("contoso", "tenant name: the {name}.onmicrosoft.com domain"),
@@ -27,6 +28,9 @@ DEFAULTS: dict[str, tuple[object, str]] = {
     "IDP_TRANSACTION_LIFETIME": (3600, "how long a user-flow run may stay open, in seconds"),
     "IDP_VERIFICATION_CODE_LIFETIME": (300, "e-mail verification code lifetime in seconds"),
     "IDP_SERVER_THREADS": (16, "worker threads of the built-in waitress server"),
+    # MSAL refuses http authorities; this mode lets MSAL labs run (idp/tls.py).
+    "IDP_HTTPS": (False, "serve https with a local CA and certificate made into instance/ "
+                         "(python app.py --https)"),
 }
 
 _TRUE = {"1", "true", "yes", "on"}
@@ -61,7 +65,8 @@ def load_settings(instance_path: str, overrides: dict | None = None) -> dict:
         except ValueError as exc:
             raise ValueError(f"setting {name}={value!r} is not valid: {exc}") from None
     if not settings["IDP_PUBLIC_URL"]:
-        settings["IDP_PUBLIC_URL"] = f"http://localhost:{settings['PORT']}"
+        scheme = "https" if settings["IDP_HTTPS"] else "http"
+        settings["IDP_PUBLIC_URL"] = f"{scheme}://localhost:{settings['PORT']}"
     settings["IDP_PUBLIC_URL"] = str(settings["IDP_PUBLIC_URL"]).rstrip("/")
     if not settings["DATABASE_URL"]:
         settings["DATABASE_URL"] = "sqlite:///" + str(Path(instance_path) / "b2clab.sqlite3")

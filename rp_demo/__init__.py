@@ -29,8 +29,10 @@ def create_app(config: dict) -> Flask:
     (its API's scope URI), RP_TOKEN_STORE (a SQLite file path) and SECRET_KEY.
     """
     app = Flask(__name__, static_folder="static")
+    # WTF_CSRF_SSL_STRICT off: its https Referer check fails under our no-referrer policy.
     app.config.update(SESSION_COOKIE_NAME="rp_session", SESSION_COOKIE_SAMESITE="Lax",
-                      SESSION_COOKIE_HTTPONLY=True, RP_POLICIES=DEFAULT_POLICIES)
+                      SESSION_COOKIE_HTTPONLY=True, RP_POLICIES=DEFAULT_POLICIES,
+                      WTF_CSRF_SSL_STRICT=False)
     app.config.update(config)
     app.config["SESSION_COOKIE_SECURE"] = app.config["RP_PUBLIC_URL"].startswith("https://")
     app.json.sort_keys = False

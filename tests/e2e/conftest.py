@@ -45,16 +45,25 @@ class ServerProcess:
     def output(self) -> str:
         return self.log_path.read_text(encoding="utf-8", errors="replace")
 
+    @property
+    def ca_file(self) -> Path:
+        """The CA an https server made (``python app.py --https``) in its instance folder."""
+        return self.instance_path / "ca.pem"
+
     def wait_ready(self, timeout: float = READY_TIMEOUT) -> None:
         """Poll the metadata document until it answers 200; fail with the server's output."""
         deadline = time.monotonic() + timeout
         last = "no answer yet"
+        https = self.base_url.startswith("https://")
         while time.monotonic() < deadline:
             if self.process.poll() is not None:
                 pytest.fail(f"server exited with {self.process.returncode} before it was "
                             f"ready:\n{self.output()}")
             try:
-                response = requests.get(self.base_url + READY_PATH, timeout=1)
+                if https and not self.ca_file.exists():
+                    raise requests.ConnectionError("no CA made yet")
+                response = requests.get(self.base_url + READY_PATH, timeout=1,
+                                        verify=str(self.ca_file) if https else True)
                 if response.status_code == 200:
                     return
                 last = f"HTTP {response.status_code}"
@@ -74,12 +83,13 @@ class ServerProcess:
                 self.process.wait(timeout=10)
 
 
-def server_env(instance_path: Path, port: int) -> dict[str, str]:
+def server_env(instance_path: Path, port: int, scheme: str = "http") -> dict[str, str]:
     """The environment of a test server: fresh instance folder, fast bcrypt, and SQLite in the
     instance folder unless B2CLAB_TEST_DATABASE_URL names another database."""
     env = dict(os.environ)
     env.pop("DATABASE_URL", None)
-    env.update(HOST="127.0.0.1", PORT=str(port), IDP_PUBLIC_URL=f"http://localhost:{port}",
+    env.pop("IDP_HTTPS", None)  # the command says: app.py --https
+    env.update(HOST="127.0.0.1", PORT=str(port), IDP_PUBLIC_URL=f"{scheme}://localhost:{port}",
                IDP_INSTANCE_PATH=str(instance_path), IDP_BCRYPT_ROUNDS="4",
                PYTHONUNBUFFERED="1")
     if os.environ.get("B2CLAB_TEST_DATABASE_URL"):
@@ -87,15 +97,18 @@ def server_env(instance_path: Path, port: int) -> dict[str, str]:
     return env
 
 
-def start_server(tmp_dir: Path, command: list[str], port: int) -> ServerProcess:
-    """Start ``command`` (``{port}`` is replaced) in the repo root and wait until it serves."""
+def start_server(tmp_dir: Path, command: list[str], port: int,
+                 scheme: str = "http") -> ServerProcess:
+    """Start ``command`` (``{port}`` is replaced) in the repo root and wait until it serves.
+    With ``scheme="https"`` the command must serve TLS (``app.py --https``)."""
     instance = tmp_dir / "instance"
     log_path = tmp_dir / "server.log"
     with open(log_path, "wb") as log:
         process = subprocess.Popen([part.replace("{port}", str(port)) for part in command],
-                                   cwd=ROOT, env=server_env(instance, port), stdout=log,
-                                   stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL)
-    server = ServerProcess(f"http://localhost:{port}", process, log_path, instance)
+                                   cwd=ROOT, env=server_env(instance, port, scheme),
+                                   stdout=log, stderr=subprocess.STDOUT,
+                                   stdin=subprocess.DEVNULL)
+    server = ServerProcess(f"{scheme}://localhost:{port}", process, log_path, instance)
     server.wait_ready()
     return server
 
