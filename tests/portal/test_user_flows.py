@@ -179,3 +179,9 @@ def test_custom_max_below_min_is_refused(admin, app):
         password_complexity="Custom", custom_min_length="10", custom_max_length="8"))
     assert "The maximum length must be at least the minimum length." in \
         response.get_data(as_text=True)
+
+
+def test_each_flow_page_names_its_type_as_the_portal_does(admin, client, app):
+    flow = flow_row(app, "B2C_1_profile_edit")
+    html = client.get(f"/portal/user-flows/{flow.id}/properties").get_data(as_text=True)
+    assert "User flow · Profile editing · Recommended" in html
