@@ -33,15 +33,15 @@ def admin_password(live_server) -> str:
 
 @pytest.mark.browser
 @pytest.mark.parametrize("lab", LABS, ids=lambda lab: f"lab{lab.number}")
-def test_walk_the_lab(lab, page, base_url, live_server, screenshot_dir):
-    walker = Walker(page, base_url, {
-        "admin_password": admin_password(live_server),
+def test_walk_the_lab(lab, page, lab_server, screenshot_dir):
+    walker = Walker(page, lab_server.base_url, {
+        "admin_password": admin_password(lab_server),
         "email": f"lab{lab.number}-{uuid.uuid4().hex[:8]}@example.com",
         "password": "Passw0rd!-lab"})
     shots = screenshot_dir / "labs"
     shots.mkdir(exist_ok=True)
     walker.walk(lab, shots)
-    assert f"Lab {lab.number}: done." in labs_check(live_server, lab.number)
+    assert f"Lab {lab.number}: done." in labs_check(lab_server, lab.number)
 
 
 def labs_check(live_server, number: str) -> str:
