@@ -1,5 +1,6 @@
 """Single sign-on and logout (OIDC conformance ``oidcc-prompt-login``,
 ``oidcc-prompt-none-logged-in``, ``oidcc-max-age-1``; RP-Initiated Logout §2-3)."""
+import datetime as dt
 from urllib.parse import parse_qs, urlsplit
 
 from idp.extensions import db
@@ -125,3 +126,61 @@ def test_sso_scope_application_prompts_for_another_app(flow, app):
     assert response.status_code == 200 and 'id="signInName"' in response.get_data(as_text=True)
     same = flow.authorize(rp["client_id"], rp["redirect_uri"], policy="B2C_1_app")
     assert "code" in flow.redirect_params(same)
+
+
+def _set_props(app, **props):
+    from idp.models import UserFlow
+    with app.app_context():
+        flow = db.session.execute(db.select(UserFlow).filter_by(name_key="b2c_1_susi")).scalar_one()
+        flow.config = {**flow.config, "properties": {**flow.config.get("properties", {}),
+                                                     **props}}
+        db.session.commit()
+
+
+def _session_expiry(app):
+    with app.app_context():
+        return db.session.execute(db.select(SsoSession).filter(
+            SsoSession.revoked_at.is_(None))).scalar_one().expires_at
+
+
+def test_rolling_session_is_extended_by_each_sso_sign_in(flow, app):
+    _set_props(app, session_lifetime_minutes=15, session_timeout="Rolling")
+    rp = signed_up(flow, "rolling@example.com")
+    with app.app_context():  # ten minutes pass
+        row = db.session.execute(db.select(SsoSession)).scalar_one()
+        row.expires_at -= dt.timedelta(minutes=10)
+        db.session.commit()
+    before = _session_expiry(app)
+    assert "code" in flow.redirect_params(flow.authorize(rp["client_id"], rp["redirect_uri"]))
+    assert _session_expiry(app) > before + dt.timedelta(minutes=9)
+
+
+def test_absolute_session_expires_at_its_lifetime(flow, app):
+    _set_props(app, session_lifetime_minutes=15, session_timeout="Absolute")
+    rp = signed_up(flow, "absolute@example.com")
+    before = _session_expiry(app)
+    assert "code" in flow.redirect_params(flow.authorize(rp["client_id"], rp["redirect_uri"]))
+    assert _session_expiry(app) == before  # not extended
+    with app.app_context():  # the 15 minutes are over
+        row = db.session.execute(db.select(SsoSession)).scalar_one()
+        row.expires_at = row.created_at - dt.timedelta(seconds=1)
+        db.session.commit()
+    again = flow.authorize(rp["client_id"], rp["redirect_uri"])
+    assert again.status_code == 200 and 'id="signInName"' in again.get_data(as_text=True)
+
+
+def test_require_id_token_in_logout(flow, app, client):
+    _set_props(app, require_id_token_in_logout=True)
+    body = flow.code_flow("logout-hint@example.com")
+    missing = client.get(policy_url("oauth2/v2.0/logout"), query_string={
+        "post_logout_redirect_uri": f"{BASE}/rp/signout-callback-oidc"})
+    assert missing.status_code == 400 and "AADB2C90272" in missing.get_data(as_text=True)
+    unregistered = client.get(policy_url("oauth2/v2.0/logout"), query_string={
+        "id_token_hint": body["id_token"], "post_logout_redirect_uri": "https://evil.example/"})
+    assert "Location" not in unregistered.headers
+    assert "is not a registered redirect URI" in " ".join(
+        unregistered.get_data(as_text=True).split())
+    registered = client.get(policy_url("oauth2/v2.0/logout"), query_string={
+        "id_token_hint": body["id_token"], "state": "s",
+        "post_logout_redirect_uri": f"{BASE}/rp/signout-callback-oidc"})
+    assert registered.status_code == 303 and registered.location.endswith("state=s")
