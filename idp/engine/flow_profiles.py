@@ -13,6 +13,8 @@ from .journey import ClaimRef, TechnicalProfile
 SIGN_IN_TYPES = {"email": ("emailAddress", "logonIdentifier_email", "local_intro_email"),
                  "username": ("userName", "logonIdentifier_username", "local_intro_username")}
 PASSWORD_FIELDS = ("newPassword", "reenterPassword")
+#: input types that show the stored value and take no input (b2c-reference §5.5)
+DISPLAY_ONLY = ("Readonly", "Paragraph")
 
 
 def collected_claims(config: Mapping[str, Any], attributes: Mapping[str, AttributeDef],
@@ -26,10 +28,13 @@ def collected_claims(config: Mapping[str, Any], attributes: Mapping[str, Attribu
         if attribute is None or not attribute.collectable or attribute.claim == "email":
             continue
         fixed = item.get("label") or (attribute.label if attribute.custom else "")
-        refs.append(ClaimRef(attribute.claim, fixed,
-                             item.get("input_type") or attribute.input_type,
-                             required=not (all_optional or item.get("optional", False)),
-                             data_type=attribute.data_type))
+        input_type = item.get("input_type") or attribute.input_type
+        refs.append(ClaimRef(attribute.claim, fixed, input_type,
+                             required=not (all_optional or item.get("optional", False))
+                             and input_type not in DISPLAY_ONLY,
+                             data_type=attribute.data_type,
+                             readonly=input_type in DISPLAY_ONLY,
+                             choices=tuple(item.get("choices") or ())))
     return refs
 
 

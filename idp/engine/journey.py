@@ -58,6 +58,8 @@ class ClaimRef:
     readonly: bool = False
     partner_claim: str | None = None
     data_type: str = "String"            # String | Boolean | Int (validated on submit)
+    #: the options of DropdownSingleSelect, RadioSingleSelect and CheckboxMultiSelect
+    choices: tuple[str, ...] = ()
     label_id: str = ""                   # a page StringId for the label (``password``...)
 
 

@@ -10,6 +10,7 @@ until then.
 """
 from __future__ import annotations
 
+import datetime
 import hashlib
 import hmac
 import re
@@ -26,7 +27,7 @@ EMAIL_RE = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
 MAX_CODE_ATTEMPTS = 3
 MAX_CODES_SENT = 5
 #: page strings the templates use directly (view["text"][...])
-TEMPLATE_TEXTS = ("heading", "button_cancel", "divider_title", "ver_but_send", "ver_but_verify",
+TEMPLATE_TEXTS = ("heading", "button_cancel", "select_placeholder", "divider_title", "ver_but_send", "ver_but_verify",
                   "ver_but_resend", "ver_but_edit", "ver_input")
 #: problems a ClaimType PatternHelpText override rewords ("the value has the wrong form")
 PATTERN_PROBLEMS = frozenset({"invalid_email", "error_notInteger", "error_notBoolean",
@@ -87,6 +88,8 @@ def build_view(ctx: StepContext, values: Mapping[str, Any], *, errors: Mapping[s
             "required": ref.required, "readonly": ref.readonly or locked,
             "value": "" if is_secret else str(values.get(ref.claim) or ""),
             "error": errors.get(ref.claim), "verify": ref.claim == verified_claim,
+            "choices": list(ref.choices),
+            "selected": [v for v in str(values.get(ref.claim) or "").split(",") if v],
         })
     return {
         "contract": meta.get("contract", "selfasserted"),
@@ -107,6 +110,19 @@ def build_view(ctx: StepContext, values: Mapping[str, Any], *, errors: Mapping[s
     }
 
 
+def _submitted(ref, form: Mapping[str, Any], bag: Mapping[str, Any]) -> Any:
+    """A field's submitted value: passwords as typed, checkboxes joined with commas (as B2C
+    stores CheckboxMultiSelect), display-only fields from the bag (never from the form)."""
+    if ref.readonly and ref.input_type in ("Readonly", "Paragraph"):
+        return bag.get(ref.claim)
+    value = form.get(ref.claim)
+    if ref.claim in TRANSIENT_CLAIMS:
+        return value or ""
+    if isinstance(value, (list, tuple)):
+        return ",".join(v.strip() for v in value if v.strip())
+    return (value or "").strip()
+
+
 class SelfAsserted:
     interactive = True
 
@@ -121,8 +137,7 @@ class SelfAsserted:
 
     def submit(self, ctx: StepContext, form: Mapping[str, Any]) -> Continue | Stay | Select:
         action = form.get("action", "continue")
-        values = {ref.claim: (form.get(ref.claim) or "").strip()
-                  if ref.claim not in TRANSIENT_CLAIMS else form.get(ref.claim) or ""
+        values = {ref.claim: _submitted(ref, form, ctx.state.bag)
                   for ref in ctx.profile.output_claims}
         verification = ctx.state.scratch.get("verification")
         if verification and verification["verified"]:
@@ -191,6 +206,20 @@ def _type_error(ref, value: str) -> str | None:
         return "error_notInteger"
     if ref.data_type == "Boolean" and value.lower() not in BOOLEANS:
         return "error_notBoolean"
+    return _input_error(ref, value)
+
+
+def _input_error(ref, value: str) -> str | None:
+    """Choices must be offered ones; a DateTimeDropdown value must be a real date."""
+    if ref.choices and ref.input_type in ("DropdownSingleSelect", "RadioSingleSelect"):
+        return None if value in ref.choices else "error_notAChoice"
+    if ref.choices and ref.input_type == "CheckboxMultiSelect":
+        return None if set(value.split(",")) <= set(ref.choices) else "error_notAChoice"
+    if ref.input_type == "DateTimeDropdown":
+        try:
+            datetime.date.fromisoformat(value)
+        except ValueError:
+            return "error_notADate"
     return None
 
 
@@ -201,6 +230,8 @@ def _field_problems(ctx: StepContext, values: Mapping[str, Any]) -> dict[str, Pr
     verify_claim = _verification_claim(ctx)
     required = ctx.profile.metadata.get("required_messages", {})
     for ref in ctx.profile.output_claims:
+        if ref.input_type in ("Readonly", "Paragraph"):
+            continue  # shown, not submitted
         value = values.get(ref.claim) or ""
         if not value:
             if ref.required:

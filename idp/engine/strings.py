@@ -45,6 +45,9 @@ EN: dict[str, str] = {
     "error_passwordEntryMismatch": "The password entry fields do not match. Please enter the "
                                    "same password in both fields and try again.",
     "error_notInteger": "Please enter a whole number, such as 42.",
+    "error_notAChoice": "Please choose one of the options.",
+    "error_notADate": "Please enter a valid date.",
+    "select_placeholder": "Select",
     "error_notBoolean": "Please enter true or false.",
     "error_maxLength": "Please enter at most {0} characters.",
     "error_passwordTooLong": "The password is too long: it must be at most 72 bytes (fewer "

@@ -28,6 +28,9 @@ STRINGS: dict[str, str] = {
                                    "beide Felder dasselbe Kennwort ein, und versuchen Sie es "
                                    "erneut.",
     "error_notInteger": "Geben Sie eine ganze Zahl ein, z. B. 42.",
+    "error_notAChoice": "Wählen Sie eine der Optionen aus.",
+    "error_notADate": "Geben Sie ein gültiges Datum ein.",
+    "select_placeholder": "Auswählen",
     "error_notBoolean": "Geben Sie true oder false ein.",
     "error_maxLength": "Geben Sie höchstens {0} Zeichen ein.",
     "error_passwordTooLong": "Das Kennwort ist zu lang: Es darf höchstens 72 Byte lang sein "

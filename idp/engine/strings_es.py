@@ -27,6 +27,9 @@ STRINGS: dict[str, str] = {
     "error_passwordEntryMismatch": "Las contraseñas no coinciden. Escriba la misma contraseña "
                                    "en ambos campos e inténtelo de nuevo.",
     "error_notInteger": "Escriba un número entero, por ejemplo 42.",
+    "error_notAChoice": "Elija una de las opciones.",
+    "error_notADate": "Escriba una fecha válida.",
+    "select_placeholder": "Seleccionar",
     "error_notBoolean": "Escriba true o false.",
     "error_maxLength": "Escriba como máximo {0} caracteres.",
     "error_passwordTooLong": "La contraseña es demasiado larga: debe ocupar como máximo 72 bytes "

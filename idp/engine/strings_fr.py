@@ -28,6 +28,9 @@ STRINGS: dict[str, str] = {
                                    "entrer le même mot de passe dans les deux champs, puis "
                                    "réessayer.",
     "error_notInteger": "Veuillez entrer un nombre entier, par exemple 42.",
+    "error_notAChoice": "Veuillez choisir l'une des options.",
+    "error_notADate": "Veuillez entrer une date valide.",
+    "select_placeholder": "Sélectionner",
     "error_notBoolean": "Veuillez entrer true ou false.",
     "error_maxLength": "Veuillez entrer {0} caractères au maximum.",
     "error_passwordTooLong": "Le mot de passe est trop long : il doit faire au maximum 72 octets "

@@ -27,6 +27,9 @@ STRINGS: dict[str, str] = {
     "error_passwordEntryMismatch": "パスワードが一致しません。両方のフィールドに同じパスワードを"
                                    "入力して、もう一度お試しください。",
     "error_notInteger": "42 のような整数を入力してください。",
+    "error_notAChoice": "いずれかのオプションを選択してください。",
+    "error_notADate": "有効な日付を入力してください。",
+    "select_placeholder": "選択",
     "error_notBoolean": "true または false を入力してください。",
     "error_maxLength": "{0} 文字以内で入力してください。",
     "error_passwordTooLong": "パスワードが長すぎます。72 バイト以内にしてください (アクセント記号"

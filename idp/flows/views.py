@@ -30,4 +30,7 @@ def step(tenant: str, policy: str):
         return run(tx, ctx, {"action": "select", "exchange": exchange} if exchange else None)
     if request.form.get("step") != str(tx.state["step"]):
         return run(tx, ctx)  # a stale page (back button, double submit): show the current one
-    return run(tx, ctx, request.form.to_dict())
+    # Several checked boxes of one CheckboxMultiSelect arrive as a list; other fields as text.
+    form = {key: values if len(values) > 1 else values[0]
+            for key, values in request.form.to_dict(flat=False).items()}
+    return run(tx, ctx, form)

@@ -185,3 +185,55 @@ def test_each_flow_page_names_its_type_as_the_portal_does(admin, client, app):
     flow = flow_row(app, "B2C_1_profile_edit")
     html = client.get(f"/portal/user-flows/{flow.id}/properties").get_data(as_text=True)
     assert "User flow · Profile editing · Recommended" in html
+
+
+def _layout_form(**rows):
+    """The Page layouts form for B2C_1_susi's attributes, with ``rows`` per claim."""
+    data = {}
+    for order, claim in enumerate(("displayName", "givenName", "surname"), start=1):
+        row = {"label": "", "optional": "yes", "input_type": "TextBox", "order": str(order),
+               "choices": "", **rows.get(claim, {})}
+        data.update({f"{key}:{claim}": value for key, value in row.items()})
+    return data
+
+
+def test_every_input_type_renders_and_validates(admin, app, flow):
+    response = admin.post_form("/portal/user-flows/1/page-layouts", **_layout_form(
+        displayName={"input_type": "DropdownSingleSelect", "choices": "Ann, Bob",
+                     "optional": "no"},
+        givenName={"input_type": "CheckboxMultiSelect", "choices": "Red, Green, Blue"},
+        surname={"input_type": "DateTimeDropdown"}))
+    assert response.status_code == 303, response.get_data(as_text=True)[:500]
+    rp = flow.rp()
+    flow.authorize(rp["client_id"], rp["redirect_uri"])
+    flow.follow_link("createAccount")
+    html = flow.text
+    assert '<select id="displayName"' in html and 'value="Bob"' in html
+    assert 'type="checkbox"' in html and 'name="givenName" value="Green"' in html
+    assert '<input type="date" id="surname"' in html
+    flow.submit("attributeVerificationForm", "send_code", email="types@example.com")
+    flow.submit("attributeVerificationForm", "verify_code",
+                verificationCode=flow.mailbox_code("types@example.com"))
+    flow.submit("attributeVerificationForm", "continue", newPassword="Passw0rd!x",
+                reenterPassword="Passw0rd!x", displayName="Eve", givenName="Red",
+                surname="2024-02-30")
+    assert "Please choose one of the options." in flow.text
+    assert "Please enter a valid date." in flow.text
+    form = flow.page.forms["attributeVerificationForm"]
+    data = {**form["fields"], "action": "continue", "newPassword": "Passw0rd!x",
+            "reenterPassword": "Passw0rd!x", "displayName": "Bob",
+            "givenName": ["Red", "Blue"], "surname": "1990-04-01"}
+    done = flow.client.post(form["action"], data=data)
+    assert "code" in flow.redirect_params(done)
+    from idp.models import DirectoryUser
+    with app.app_context():
+        user = db.session.execute(db.select(DirectoryUser)).scalar_one()
+        assert (user.display_name, user.given_name, user.surname) == ("Bob", "Red,Blue",
+                                                                      "1990-04-01")
+
+
+def test_a_choice_type_without_choices_is_refused(admin, app):
+    response = admin.post_form("/portal/user-flows/1/page-layouts", **_layout_form(
+        displayName={"input_type": "RadioSingleSelect", "choices": "Only"}))
+    assert response.status_code == 400
+    assert "RadioSingleSelect needs at least two choices" in response.get_data(as_text=True)

@@ -74,10 +74,30 @@ def page_layout_update(form: Mapping[str, Any], user_attributes: list[dict]) -> 
             errors[claim] = f"Unknown user input type '{input_type}'."
         if not order.isdigit() or not 1 <= int(order) <= 99:
             errors[claim] = "The order must be a number from 1 to 99."
+        choices = [c.strip() for c in (form.get(f"choices:{claim}") or "").split(",")
+                   if c.strip()]
+        problem = _choices_problem(input_type, choices)
+        if problem:
+            errors[claim] = problem
         updated.append({**item, "label": label or None, "input_type": input_type,
                         "optional": form.get(f"optional:{claim}") == "yes",
-                        "order": int(order) if order.isdigit() else item.get("order", 1)})
+                        "order": int(order) if order.isdigit() else item.get("order", 1),
+                        "choices": choices})
     return sorted(updated, key=lambda a: a["order"]), errors
+
+
+CHOICE_TYPES = ("DropdownSingleSelect", "RadioSingleSelect", "CheckboxMultiSelect")
+
+
+def _choices_problem(input_type: str, choices: list[str]) -> str | None:
+    """B2C takes the options from LocalizedCollections; here they are typed in the row."""
+    if input_type in CHOICE_TYPES and len(choices) < 2:
+        return f"{input_type} needs at least two choices, separated by commas."
+    if len(choices) != len(set(choices)):
+        return "Each choice can appear only once."
+    if any(len(c) > 100 for c in choices) or len(choices) > 50:
+        return "At most 50 choices of at most 100 characters each."
+    return None
 
 
 def page_layouts_update(form: Mapping[str, Any], rows: tuple[str, ...],
