@@ -16,6 +16,10 @@ class SqlConnectors:
     """The engine's Connectors port: look the connector up, call it over HTTP."""
 
     def call(self, connector_id: str, body: dict) -> ConnectorResponse:
+        # Commit what the run has written so far (at sign-up: the new account) before the
+        # call: the connector may read it back (lab 05 asks Graph for the user), and an open
+        # SQLite write would block that read until the call timed out.
+        db.session.commit()
         connector = db.session.get(ApiConnector, connector_id)
         if connector is None:
             return ConnectorResponse(None, "", 0, 0, "the API connector attached to this step "
