@@ -81,3 +81,34 @@ def test_missing_value_and_missing_csrf_are_refused(admin, client, app):
     assert admin.post_form(PAGE, ACTION).status_code == 400
     assert client.post(ACTION, data={"default_local_account_type": "none"}).status_code == 400
     assert tenant_settings(app) == before and audits(app) == []
+
+
+def test_smart_lockout_settings_apply_to_the_next_sign_in(admin, client, app, flow):
+    from idp.models import AuditRecord
+    response = admin.post_form("/portal/identity-providers/", "/portal/identity-providers/smart-lockout",
+                               lockout_threshold="2", lockout_duration_seconds="120")
+    assert response.status_code == 303
+    with app.app_context():
+        assert db.session.scalars(db.select(AuditRecord.activity)).all().count(
+            "Update password protection settings") == 1
+    rp = flow.rp()
+    flow.authorize(rp["client_id"], rp["redirect_uri"])
+    flow.sign_up("lock2@example.com")
+    client.delete_cookie("x-ms-cpim-sso")
+    flow.authorize(rp["client_id"], rp["redirect_uri"])
+    flow.sign_in("lock2@example.com", "Wrong-1")
+    flow.sign_in("lock2@example.com", "Wrong-2")
+    assert "temporarily locked" in flow.text
+
+
+@pytest.mark.parametrize("threshold,duration,message", [
+    ("0", "60", "The threshold must be a whole number from 1 to 50."),
+    ("10", "2", "The duration must be from 5 to 18000 seconds"),
+    ("ten", "60", "Not a valid integer value."),
+])
+def test_smart_lockout_bad_values_are_refused(admin, app, threshold, duration, message):
+    response = admin.post_form("/portal/identity-providers/", "/portal/identity-providers/smart-lockout",
+                               lockout_threshold=threshold, lockout_duration_seconds=duration)
+    assert response.status_code == 400 and message in response.get_data(as_text=True)
+    with app.app_context():
+        assert "lockout_threshold" not in db.session.execute(db.select(Tenant)).scalar_one().settings

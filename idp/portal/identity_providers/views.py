@@ -7,10 +7,10 @@ from flask import flash, redirect, render_template, url_for
 
 from ...extensions import db
 from ...models import UserFlow
-from ...store.tenant import current_tenant
+from ...store.tenant import current_tenant, tenant_settings
 from ..common import audit_change
 from . import bp
-from .forms import LocalAccountForm
+from .forms import LocalAccountForm, SmartLockoutForm
 from .local_accounts import (LOCAL_ACCOUNT_TYPES, SETTING, default_local_account_type,
                              flows_by_local_account_type)
 
@@ -45,10 +45,30 @@ def update():
     return redirect(url_for(".index"), 303)
 
 
-def _page(form: LocalAccountForm):
+@bp.post("/smart-lockout")
+def smart_lockout():
+    """Threshold and duration apply to the next sign-in, in every worker."""
+    lockout = SmartLockoutForm()
+    if not lockout.validate_on_submit():
+        return _page(LocalAccountForm(formdata=None, default_local_account_type=
+                                      default_local_account_type(current_tenant().settings)),
+                     lockout), 400
+    tenant = current_tenant()
+    values = {"lockout_threshold": lockout.lockout_threshold.data,
+              "lockout_duration_seconds": lockout.lockout_duration_seconds.data}
+    tenant.settings = {**(tenant.settings or {}), **values}
+    audit_change("Update password protection settings", category="Resource", **values)
+    db.session.commit()
+    flash(f"Smart lockout: {values['lockout_threshold']} failed sign-ins lock an account for "
+          f"{values['lockout_duration_seconds']} seconds.", "success")
+    return redirect(url_for(".index"), 303)
+
+
+def _page(form: LocalAccountForm, lockout: SmartLockoutForm | None = None):
     flows = db.session.execute(db.select(UserFlow).order_by(UserFlow.name_key)).scalars()
     tenant = current_tenant()
-    return render_template("portal/identity_providers/index.html", form=form,
+    lockout = lockout or SmartLockoutForm(formdata=None, data=tenant_settings(tenant))
+    return render_template("portal/identity_providers/index.html", form=form, lockout=lockout,
                            types=LOCAL_ACCOUNT_TYPES, used=flows_by_local_account_type(flows),
                            default=default_local_account_type(tenant.settings),
                            social=SOCIAL_PROVIDERS)
