@@ -61,6 +61,7 @@ def sign_in_page(config, props, *, sign_up_link: bool, sspr: bool) -> TechnicalP
         metadata={"contract": "unifiedssp", "content_definition": "api.signuporsignin",
                   "heading": "heading", "intro": intro, "primary_id": "next",
                   "primary_label": "button_signin", "links": links,
+                  "kmsi": bool(props.get("keep_me_signed_in")),
                   # B2C's unified page words a missing value per field ("requiredField_...")
                   "required_messages": {"signInName": "requiredField_" + label.split("_")[1],
                                         "password": "requiredField_password"}},

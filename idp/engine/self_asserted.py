@@ -27,7 +27,7 @@ EMAIL_RE = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
 MAX_CODE_ATTEMPTS = 3
 MAX_CODES_SENT = 5
 #: page strings the templates use directly (view["text"][...])
-TEMPLATE_TEXTS = ("heading", "button_cancel", "select_placeholder", "divider_title", "ver_but_send", "ver_but_verify",
+TEMPLATE_TEXTS = ("heading", "button_cancel", "select_placeholder", "remember_me", "divider_title", "ver_but_send", "ver_but_verify",
                   "ver_but_resend", "ver_but_edit", "ver_input")
 #: problems a ClaimType PatternHelpText override rewords ("the value has the wrong form")
 PATTERN_PROBLEMS = frozenset({"invalid_email", "error_notInteger", "error_notBoolean",
@@ -102,6 +102,8 @@ def build_view(ctx: StepContext, values: Mapping[str, Any], *, errors: Mapping[s
         "primary": {"id": meta.get("primary_id", "continue"),
                     "label": texts.text(meta.get("primary_label", "button_continue"))},
         "cancel": bool(meta.get("cancel")),
+        # Keep me signed in (Properties > Session behavior), on the sign-in page only
+        "kmsi": bool(meta.get("kmsi")), "kmsi_checked": bool(values.get("keepMeSignedIn")),
         "links": [dict(link, label=texts.text(link["label"]),
                        intro=texts.text(link["intro"]) if link.get("intro") else None)
                   for link in meta.get("links", ())],
@@ -139,6 +141,8 @@ class SelfAsserted:
         action = form.get("action", "continue")
         values = {ref.claim: _submitted(ref, form, ctx.state.bag)
                   for ref in ctx.profile.output_claims}
+        if ctx.profile.metadata.get("kmsi"):
+            values["keepMeSignedIn"] = form.get("rememberMe") == "on"
         verification = ctx.state.scratch.get("verification")
         if verification and verification["verified"]:
             values[_verification_claim(ctx)] = verification["email"]
@@ -181,6 +185,8 @@ class SelfAsserted:
             errors = {error.field: message} if error.field else {}
             return Stay(build_view(ctx, values, errors=errors,
                                    page_error=None if error.field else message))
+        if ctx.profile.metadata.get("kmsi") and values.get("keepMeSignedIn"):
+            claims["keepMeSignedIn"] = True
         return Continue({k: v for k, v in claims.items() if k not in TRANSIENT_CLAIMS},
                         note="page submitted and validated")
 

@@ -25,6 +25,7 @@ EN: dict[str, str] = {
     "logonIdentifier_username": "Username",
     "password": "Password",
     "button_signin": "Sign in",
+    "remember_me": "Keep me signed in",
     "forgotpassword_link": "Forgot your password?",
     "createaccount_intro": "Don't have an account?",
     "createaccount_one_link": "Sign up now",

@@ -8,6 +8,7 @@ STRINGS: dict[str, str] = {
     "logonIdentifier_username": "Benutzername",
     "password": "Kennwort",
     "button_signin": "Anmelden",
+    "remember_me": "Angemeldet bleiben",
     "forgotpassword_link": "Kennwort vergessen?",
     "createaccount_intro": "Sie haben noch kein Konto?",
     "createaccount_one_link": "Jetzt registrieren",

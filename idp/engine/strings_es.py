@@ -8,6 +8,7 @@ STRINGS: dict[str, str] = {
     "logonIdentifier_username": "Nombre de usuario",
     "password": "Contraseña",
     "button_signin": "Iniciar sesión",
+    "remember_me": "Mantener la sesión iniciada",
     "forgotpassword_link": "¿Olvidó su contraseña?",
     "createaccount_intro": "¿No tiene una cuenta?",
     "createaccount_one_link": "Regístrese ahora",

@@ -8,6 +8,7 @@ STRINGS: dict[str, str] = {
     "logonIdentifier_username": "Nom d'utilisateur",
     "password": "Mot de passe",
     "button_signin": "Se connecter",
+    "remember_me": "Rester connecté",
     "forgotpassword_link": "Mot de passe oublié ?",
     "createaccount_intro": "Vous n'avez pas de compte ?",
     "createaccount_one_link": "Inscrivez-vous maintenant",

@@ -8,6 +8,7 @@ STRINGS: dict[str, str] = {
     "logonIdentifier_username": "ユーザー名",
     "password": "パスワード",
     "button_signin": "サインイン",
+    "remember_me": "サインインしたままにする",
     "forgotpassword_link": "パスワードを忘れた場合",
     "createaccount_intro": "アカウントをお持ちでない場合",
     "createaccount_one_link": "今すぐサインアップ",

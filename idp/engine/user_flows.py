@@ -33,6 +33,8 @@ DEFAULT_PROPERTIES: dict[str, Any] = {
     "require_id_token_in_logout": False,
     "password_complexity": "Strong",          # Simple | Strong | {custom settings}
     "self_service_password_reset": False,
+    "keep_me_signed_in": False,               # Enable keep me signed in session
+    "keep_me_signed_in_days": 7,              # 1-90 (B2C's default is not documented: ours)
     "mfa_method": "email",                    # email | phone | sms | call | totp
     "mfa_enforcement": "off",                 # off | always | conditional
 }

@@ -17,8 +17,12 @@ from .responses import to_app
 
 
 def _session(tx: FlowTransaction, ctx: PolicyContext, user: str, sso: bool, now: int,
-             mfa: bool):
-    """Continue the browser's SSO session, or start a new one (new id at every sign-in)."""
+             mfa: bool, kmsi: bool):
+    """Continue the browser's SSO session, or start a new one (new id at every sign-in).
+
+    Keep me signed in makes the session last ``keep_me_signed_in_days`` and its cookie
+    persistent; otherwise the cookie ends with the browser session, as B2C's does.
+    Returns (auth_time, new cookie value or None, cookie max-age or None)."""
     props = ctx.props
     current = sessions.find_session(request.cookies.get(sessions.COOKIE))
     if sso and current is not None and current.user_object_id == user:
@@ -26,13 +30,13 @@ def _session(tx: FlowTransaction, ctx: PolicyContext, user: str, sso: bool, now:
                                lifetime_minutes=props["session_lifetime_minutes"],
                                rolling=props["session_timeout"] == "Rolling")
         current.mfa_done = current.mfa_done or mfa
-        return current.auth_time, None
+        return current.auth_time, None, None
     sessions.end_session(current)
+    minutes = props["keep_me_signed_in_days"] * 1440 if kmsi else props["session_lifetime_minutes"]
     value, row = sessions.start_session(user_object_id=user, auth_time=now, policy=ctx.policy,
-                                        client_id=tx.client_id,
-                                        lifetime_minutes=props["session_lifetime_minutes"])
+                                        client_id=tx.client_id, lifetime_minutes=minutes)
     row.mfa_done = mfa
-    return now, value
+    return now, value, minutes * 60 if kmsi else None
 
 
 def complete(tx: FlowTransaction, ctx: PolicyContext, journey: Journey, bag: dict, sso: bool):
@@ -41,7 +45,9 @@ def complete(tx: FlowTransaction, ctx: PolicyContext, journey: Journey, bag: dic
     props = ctx.props
     now = int(time.time())
     subject = bag[journey.relying_party.subject_claim]
-    auth_time, new_cookie = _session(tx, ctx, subject, sso, now, bool(bag.get("mfaCompleted")))
+    kmsi = bool(bag.get("keepMeSignedIn")) and bool(props.get("keep_me_signed_in"))
+    auth_time, new_cookie, max_age = _session(tx, ctx, subject, sso, now,
+                                              bool(bag.get("mfaCompleted")), kmsi)
     claims = output_claims(bag, journey.relying_party.output_claims)
     lifetime = props["token_lifetime_minutes"] * 60
     common = dict(iss=ctx.issuer, subject=subject, policy=ctx.policy, claims=claims,
@@ -71,8 +77,7 @@ def complete(tx: FlowTransaction, ctx: PolicyContext, journey: Journey, bag: dic
     tx.status, tx.user_object_id = "completed", subject
     response = to_app(req.redirect_uri, req.response_mode, params)
     if new_cookie:
-        set_cookie(response, sessions.COOKIE, new_cookie,
-                   max_age=props["session_lifetime_minutes"] * 60)
+        set_cookie(response, sessions.COOKIE, new_cookie, max_age=max_age)
     return response
 
 

@@ -40,8 +40,8 @@ def touch_session(row: SsoSession, *, policy: str, client_id: str, lifetime_minu
         row.policies = [*row.policies, policy]
     if client_id not in row.client_ids:
         row.client_ids = [*row.client_ids, client_id]
-    if rolling:
-        row.expires_at = utcnow() + dt.timedelta(minutes=lifetime_minutes)
+    if rolling:  # never shortens a longer (Keep me signed in) session
+        row.expires_at = max(row.expires_at, utcnow() + dt.timedelta(minutes=lifetime_minutes))
 
 
 def end_session(row: SsoSession | None) -> None:

@@ -153,7 +153,7 @@ def _properties(**overrides):
             "sso_scope": "Tenant", "require_id_token_in_logout": "no",
             "password_complexity": "Strong", "mfa_method": "email", "mfa_enforcement": "off",
             "custom_character_set": "All", "custom_min_length": "8", "custom_max_length": "64",
-            "custom_classes_required": "2", **overrides}
+            "custom_classes_required": "2", "keep_me_signed_in_days": "7", **overrides}
 
 
 def test_custom_pin_complexity_is_enforced_at_sign_up(admin, app, flow):

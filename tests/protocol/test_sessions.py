@@ -184,3 +184,30 @@ def test_require_id_token_in_logout(flow, app, client):
         "id_token_hint": body["id_token"], "state": "s",
         "post_logout_redirect_uri": f"{BASE}/rp/signout-callback-oidc"})
     assert registered.status_code == 303 and registered.location.endswith("state=s")
+
+
+def test_keep_me_signed_in_makes_a_persistent_longer_session(flow, app, client):
+    _set_props(app, keep_me_signed_in=True, keep_me_signed_in_days=30)
+    rp = signed_up(flow, "kmsi@example.com")
+    client.delete_cookie("x-ms-cpim-sso")
+    flow.authorize(rp["client_id"], rp["redirect_uri"])
+    assert 'id="rememberMe"' in flow.text and "Keep me signed in" in flow.text
+    response = flow.submit("localAccountForm", signInName="kmsi@example.com",
+                           password="Passw0rd!lab", rememberMe="on")
+    cookie = next(h for h in response.headers.getlist("Set-Cookie")
+                  if h.startswith("x-ms-cpim-sso="))
+    assert "Max-Age=2592000" in cookie  # 30 days: survives closing the browser
+    with app.app_context():
+        newest = db.session.execute(db.select(SsoSession).order_by(
+            SsoSession.id.desc())).scalars().first()
+        assert newest.expires_at > newest.created_at + dt.timedelta(days=29)
+
+
+def test_without_keep_me_signed_in_the_cookie_ends_with_the_browser(flow, app, client):
+    rp = flow.rp()
+    flow.authorize(rp["client_id"], rp["redirect_uri"])
+    assert 'id="rememberMe"' not in flow.text
+    response = flow.sign_up("nokmsi@example.com")
+    cookie = next(h for h in response.headers.getlist("Set-Cookie")
+                  if h.startswith("x-ms-cpim-sso="))
+    assert "Max-Age" not in cookie and "Expires" not in cookie

@@ -56,6 +56,8 @@ class PropertiesForm(FlaskForm):
     require_id_token_in_logout = SelectField("Require ID Token in logout requests",
                                              choices=choices([("no", "No"), ("yes", "Yes")]))
     keep_me_signed_in = BooleanField("Enable keep me signed in session")
+    keep_me_signed_in_days = IntegerField("Keep me signed in session (days)", default=7,
+                                          validators=[NumberRange(1, 90)])
     password_complexity = SelectField("Password complexity", choices=choices([
         ("Simple", "Simple"), ("Strong", "Strong"), ("Custom", "Custom")]))
     custom_character_set = SelectField("Character set", choices=choices([
