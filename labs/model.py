@@ -27,6 +27,13 @@ class Click:
     label: str
     role: str = "link"        # link | button | tab (a tab of a blade is a link too)
     new_tab: bool = False      # the click opens a new browser tab; later actions happen there
+    within: str = ""           # a CSS selector narrowing where the label is (tests only)
+    where: str = ""            # the same place in words, for the README
+
+
+@dataclass(frozen=True)
+class PortalTab:
+    """Go back to the browser tab where the portal is open."""
 
 
 @dataclass(frozen=True)
@@ -45,9 +52,11 @@ class Fill:
 
 @dataclass(frozen=True)
 class Choose:
-    """Pick ``option`` in the drop-down list labelled ``label``."""
+    """Pick ``option`` in the drop-down list labelled ``label`` (``row`` narrows it to a table
+    row, as for Tick)."""
     label: str
     option: str
+    row: str = ""
 
 
 @dataclass(frozen=True)
@@ -59,8 +68,16 @@ class Tick:
 
 @dataclass(frozen=True)
 class MailboxCode:
-    """Copy the code the mailbox received for the address, into the field ``label``."""
+    """Copy the code the mailbox received for ``address``, into the field ``label``."""
     label: str = "Verification code"
+    address: str = "{email}"   # {email2}: a second user's address
+
+
+@dataclass(frozen=True)
+class Upload:
+    """Choose ``file`` (a path inside the lab's folder) in the file field labelled ``label``."""
+    label: str
+    file: str
 
 
 @dataclass(frozen=True)
@@ -70,7 +87,14 @@ class See:
     within: str = ""
 
 
-Action = Go | Click | Nav | Fill | Choose | Tick | MailboxCode | See
+@dataclass(frozen=True)
+class Hidden:
+    """A checkpoint: the element ``selector`` is on the page but not visible."""
+    selector: str
+    words: str
+
+
+Action = Go | PortalTab | Click | Nav | Fill | Choose | Tick | MailboxCode | Upload | See | Hidden
 
 
 @dataclass(frozen=True)
@@ -118,3 +142,95 @@ class Lab:
     real_b2c: tuple[str, ...]
     end_state: tuple[CustomAttribute | AppRegistration | UserFlow, ...] = ()
     before: str = "B2C Lab running (`python b2clab.py run`) and its home page open."
+
+
+# --- copying a value shown on screen into a later field (client IDs, secrets) ---------------
+
+@dataclass(frozen=True)
+class Copy:
+    """Copy the value the page shows in ``selector`` (``what`` in the README), to paste it
+    later as ``{name}``."""
+    selector: str
+    name: str
+    what: str
+
+
+@dataclass(frozen=True)
+class Paste:
+    """Paste the value copied as ``name`` (``what`` in the README) into the field ``label``."""
+    label: str
+    name: str
+    what: str
+
+
+Action = Action | Copy | Paste
+
+
+# --- end-state kinds of the API-connector labs (check / solve in idp.labs_admin) -------------
+
+@dataclass(frozen=True)
+class AppRole:
+    """An enabled app role on the app registration ``app`` (App roles > Create app role)."""
+    app: str
+    value: str
+    display_name: str
+    description: str = ""
+    member_types: tuple[str, ...] = ("User",)
+
+
+@dataclass(frozen=True)
+class GraphPermissions:
+    """A Web app registration ``app`` holding these Microsoft Graph application permissions,
+    with admin consent granted."""
+    app: str
+    permissions: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class ApiConnector:
+    """An API connector (Basic, dummy credentials) attached to ``flow`` at ``step``.  Any
+    connector whose URL is ``endpoint_url`` ({base} allowed) or ends with ``path`` counts (the
+    lab app may run alone on another port)."""
+    display_name: str
+    endpoint_url: str
+    flow: str
+    step: str
+    path: str = ""
+
+
+@dataclass(frozen=True)
+class LabAppSettings:
+    """The lab app's ``settings.json`` in ``{instance}/labs/<mount>/`` holds the client id and
+    a valid client secret of the app registration ``app`` (``extra``: other keys to write)."""
+    mount: str
+    app: str
+    extra: dict = field(default_factory=dict)
+
+
+# --- end-state kinds of lab 04 (check / solve in idp.labs_admin) ------------------------------
+
+@dataclass(frozen=True)
+class LabAppConnectorSettings:
+    """The lab app's ``settings.json`` in ``{instance}/labs/<mount>/`` also holds the
+    b2c-extensions-app's client id, and the Basic username and password of the API connector
+    attached to ``flow`` at ``step`` (the lab app checks them on each call)."""
+    mount: str
+    flow: str
+    step: str = "PostAttributeCollection"
+
+
+@dataclass(frozen=True)
+class UserWithAttributes:
+    """A directory user whose attributes (claims-bag names, e.g. ``extension_CompanyId``) have
+    these values; solve creates one as ``sign_in_name`` (a local account, random password)."""
+    attributes: dict
+    sign_in_name: str
+    display_name: str
+
+
+@dataclass(frozen=True)
+class OptionalAttributes:
+    """On ``flow``'s Local account sign up page these collected attributes are Optional (Page
+    layouts; a field hidden by a custom page must be)."""
+    flow: str
+    claims: tuple[str, ...]

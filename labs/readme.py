@@ -10,7 +10,8 @@ import importlib
 import pkgutil
 from pathlib import Path
 
-from .model import Choose, Click, Fill, Go, Lab, MailboxCode, Nav, See, Tick
+from .model import (Choose, Click, Copy, Fill, Go, Hidden, Lab, MailboxCode, Nav, Paste,
+                    PortalTab, See, Tick, Upload)
 
 LABS_DIR = Path(__file__).resolve().parent
 
@@ -22,6 +23,10 @@ SPOKEN = {
                   "uppercase, digit, symbol)",
     "{email}": "an e-mail address of your choice (nothing leaves your machine: it lands in "
                "the mailbox)",
+    "{email2}": "a second e-mail address of your choice, not the first one (a second user)",
+    # signing in again later: the same values, named as the attendee knows them by then
+    "{your_email}": "the e-mail address you signed up with",
+    "{your_password}": "your password",
 }
 DEFAULT_BASE = "http://localhost:5000"
 
@@ -36,23 +41,36 @@ def words(action) -> str:
     """One action in plain words, quoting the label exactly as the screen shows it."""
     if isinstance(action, Go):
         return action.words or f"Open {spoken(action.path)}."
+    if isinstance(action, PortalTab):
+        return "Go back to the browser tab where the portal is open."
     if isinstance(action, Nav):
         return f"In the portal's menu, select **{action.label}**."
     if isinstance(action, Click):
         tab = " (it opens a new tab)" if action.new_tab else ""
-        return f"Select **{action.label}**{tab}."
+        where = f" {action.where}" if action.where else ""
+        return f"Select **{action.label}**{where}{tab}."
     if isinstance(action, Fill):
         return f"In **{action.label}**, type {spoken(action.value)}."
     if isinstance(action, Choose):
-        return f"In **{action.label}**, choose **{action.option}**."
+        where = f" in the **{action.row}** row" if action.row else ""
+        return f"In **{action.label}**{where}, choose **{action.option}**."
     if isinstance(action, Tick):
         where = f" in the **{action.row}** row" if action.row else ""
         return f"Tick **{action.label}**{where}."
     if isinstance(action, MailboxCode):
         return (f"Open the **Mailbox** (`/mailbox`) in another tab, copy the 6-digit code and "
                 f"paste it into **{action.label}**.")
+    if isinstance(action, Upload):
+        return (f"In **{action.label}**, choose the file `{action.file}` from this lab's "
+                "folder.")
+    if isinstance(action, Copy):
+        return f"Copy the **{action.what}** shown on the page: you paste it in a later step."
+    if isinstance(action, Paste):
+        return f"In **{action.label}**, paste the **{action.what}** you copied."
     if isinstance(action, See):
         return f"You should see **{action.text}**."
+    if isinstance(action, Hidden):
+        return f"You should not see {action.words}."
     raise TypeError(action)
 
 
@@ -68,7 +86,7 @@ def render(lab: Lab) -> str:
     for number, step in enumerate(lab.steps, start=1):
         lines.append(f"{number}. {step.text}")
         lines += [f"   - {words(action)}" for action in step.actions
-                  if not isinstance(action, See)]
+                  if not isinstance(action, (See, Hidden))]
         checks = [a for a in step.actions if isinstance(a, See)]
         if step.checkpoint or checks:
             seen = "; ".join(f"**{a.text}**" for a in checks)

@@ -3,7 +3,8 @@
 Authlib's client discovers each user flow from its metadata URL, runs the code flow with PKCE,
 a nonce and the client secret, and validates the ID token (signature via JWKS, iss, aud, nonce,
 exp).  It never imports ``idp``.  Pages: Home, Sign in, Claims, Edit profile, Reset password,
-Refresh tokens, Call API, Sign out.
+Refresh tokens, Call API, Admin
+(needs the Admin app role in extension_AppRoles, lab 05), Sign out.
 """
 from __future__ import annotations
 
@@ -50,9 +51,10 @@ def create_app(config: dict) -> Flask:
         for page, policy in app.config["RP_POLICIES"].items()}
     app.extensions["rp_tokens"] = TokenStore(app.config["RP_TOKEN_STORE"])
     csrf = CSRFProtect(app)
-    from . import api, auth
+    from . import api, auth, roles
     app.register_blueprint(auth.bp)
     app.register_blueprint(api.bp)
+    app.register_blueprint(roles.bp)
     csrf.exempt(auth.signin_callback)  # form_post responses come from the IdP, with state
     csrf.exempt(api.claims)            # an API: bearer tokens, no cookies
 

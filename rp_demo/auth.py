@@ -13,6 +13,7 @@ from authlib.integrations.base_client.errors import OAuthError
 from flask import Blueprint, current_app, redirect, render_template, request, session
 
 from . import current_tokens, new_token_session
+from .api import validate_access_token
 from .claims import meaning
 
 bp = Blueprint("auth", __name__)
@@ -98,20 +99,29 @@ def claims():
 @bp.post("/refresh")
 def refresh():
     """Redeem the refresh token.  B2C does not re-evaluate claims on refresh: the new ID token
-    carries the claims of the original sign-in (the app-roles lab shows why that matters)."""
+    carries the claims of the original sign-in (the app-roles lab shows why that matters).
+    The pages then read the new ID token, checked as the first one was."""
     tokens = current_tokens()
     if not session.get("user") or not tokens or not tokens.get("refresh_token"):
         return redirect(f"{_base()}/")
+    client = _client(session["user"].get("flow", "signin"))
     try:  # at the flow that issued it: B2C refuses a refresh token at another user flow
-        fresh = _client(session["user"].get("flow", "signin")).fetch_access_token(
-            grant_type="refresh_token", refresh_token=tokens["refresh_token"])
+        fresh = client.fetch_access_token(grant_type="refresh_token",
+                                          refresh_token=tokens["refresh_token"])
+        if fresh.get("id_token"):
+            session["user"] = {**session["user"], "claims": validate_access_token(
+                fresh["id_token"], client.load_server_metadata(),
+                current_app.config["RP_CLIENT_ID"])}
     except OAuthError as error:
         return render_template("rp/error.html", error=error.error,
                                description=error.description or ""), 400
+    except ValueError as reason:  # the new ID token failed a check
+        return render_template("rp/error.html", error="invalid_token",
+                               description=str(reason)), 400
     new_token_session({k: fresh.get(k) or tokens.get(k)
                        for k in ("id_token", "access_token", "refresh_token")})
-    session["message"] = ("Tokens refreshed. The claims below are still those of your "
-                          "sign-in: refreshing never re-reads them.")
+    session["message"] = ("Tokens refreshed. The claims below are those of the new ID token: "
+                          "B2C copied them from your sign-in, it never re-reads them on refresh.")
     return redirect(f"{_base()}/claims")
 
 

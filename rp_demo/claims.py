@@ -27,6 +27,9 @@ MEANINGS = {
 
 
 def meaning(claim: str) -> str:
+    if claim == "extension_AppRoles":
+        return ("Your app roles on this app, space-separated: an API connector at Before "
+                "sending the token reads them from Graph (the Admin page needs Admin).")
     if claim.startswith("extension_"):
         return "A custom attribute (extension_<Name>), returned because it is an Application claim."
     return MEANINGS.get(claim, "")

@@ -1,6 +1,9 @@
 """Instructor tools: labs check says "not done" before and "done" after solve; reset brings
 back the seeded tenant and keeps admin accounts."""
+import pytest
+
 from idp.extensions import db
+from labs.readme import all_labs
 from idp.models import AdminAccount, AppRegistration, DirectoryUser, UserFlow
 
 
@@ -9,21 +12,27 @@ def names(app, model, column):
         return set(db.session.scalars(db.select(column)))
 
 
-def test_check_solve_check(runner, app):
+def test_check_names_the_first_missing_part(runner):
     before = runner.invoke(args=["labs", "check", "01"])
     assert before.exit_code == 0 and "Lab 01: not done. Next: App registrations" in before.output
     assert "[ ] app registration lab01-webapp" in before.output
-    solved = runner.invoke(args=["labs", "solve", "1"])
+
+
+@pytest.mark.parametrize("lab", all_labs(), ids=lambda lab: f"lab{lab.number}")
+def test_check_solve_check(runner, app, lab):
+    assert f"Lab {lab.number}: not done." in runner.invoke(
+        args=["labs", "check", lab.number]).output
+    solved = runner.invoke(args=["labs", "solve", lab.number.lstrip("0")])
     assert solved.exit_code == 0, solved.output
-    after = runner.invoke(args=["labs", "check", "01"])
-    assert "Lab 01: done." in after.output and "[ ]" not in after.output
-    assert runner.invoke(args=["labs", "solve", "01"]).exit_code == 0  # idempotent
-    assert "Lab 01: done." in runner.invoke(args=["labs", "check", "01"]).output
+    after = runner.invoke(args=["labs", "check", lab.number])
+    assert f"Lab {lab.number}: done." in after.output and "[ ]" not in after.output
+    assert runner.invoke(args=["labs", "solve", lab.number]).exit_code == 0  # idempotent
+    assert f"Lab {lab.number}: done." in runner.invoke(args=["labs", "check", lab.number]).output
 
 
 def test_unknown_lab_is_a_clear_error(runner):
     result = runner.invoke(args=["labs", "check", "42"])
-    assert result.exit_code != 0 and "No lab 42. Labs: 01" in result.output
+    assert result.exit_code != 0 and "No lab 42. Labs: 01, 02" in result.output
 
 
 def test_reset_restores_the_seed_and_keeps_admins(runner, app, flow):

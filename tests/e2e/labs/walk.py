@@ -6,7 +6,9 @@ from dataclasses import dataclass, field
 import requests
 from playwright.sync_api import Page, expect
 
-from labs.model import Choose, Click, Fill, Go, Lab, MailboxCode, Nav, See, Tick
+from labs.model import (Choose, Click, Copy, Fill, Go, Hidden, Lab, MailboxCode, Nav, Paste,
+                        PortalTab, See, Tick, Upload)
+from labs.readme import LABS_DIR
 
 
 @dataclass
@@ -16,7 +18,9 @@ class Walker:
     values: dict = field(default_factory=dict)
 
     def text(self, value: str) -> str:
-        for name, real in {"base": self.base_url, **self.values}.items():
+        aliases = {"your_email": self.values.get("email", ""),  # readme.SPOKEN words them
+                   "your_password": self.values.get("password", "")}
+        for name, real in {"base": self.base_url, **aliases, **self.values}.items():
             value = value.replace("{" + name + "}", real)
         return value
 
@@ -25,11 +29,15 @@ class Walker:
         if isinstance(action, Go):
             page.goto(self.text(action.path) if action.path.startswith("{")
                       else self.base_url + action.path)
+        elif isinstance(action, PortalTab):
+            self.page = page.context.pages[0]
+            self.page.bring_to_front()
         elif isinstance(action, Nav):
             page.get_by_role("navigation", name="Azure AD B2C").get_by_role(
                 "link", name=action.label, exact=True).click()
         elif isinstance(action, Click):
-            target = page.get_by_role(action.role, name=action.label, exact=True).first
+            scope = page.locator(action.within) if action.within else page
+            target = scope.get_by_role(action.role, name=action.label, exact=True).first
             if action.new_tab:
                 with page.context.expect_page() as opened:
                     target.click()
@@ -39,14 +47,24 @@ class Walker:
         elif isinstance(action, Fill):
             page.get_by_label(action.label, exact=True).fill(self.text(action.value))
         elif isinstance(action, Choose):
-            page.get_by_label(action.label, exact=True).select_option(label=action.option)
+            scope = page.locator(f'tr:has-text("{action.row}")') if action.row else page
+            scope.get_by_label(action.label, exact=True).select_option(label=action.option)
         elif isinstance(action, Tick):
             scope = page.locator(f'tr:has-text("{action.row}")') if action.row else page
             scope.get_by_label(action.label, exact=True).check()
         elif isinstance(action, MailboxCode):
             messages = requests.get(f"{self.base_url}/mailbox/messages.json",
-                                    params={"to": self.values["email"]}, timeout=10).json()
+                                    params={"to": self.text(action.address)}, timeout=10).json()
             page.get_by_label(action.label, exact=True).fill(messages[0]["code"])
+        elif isinstance(action, Upload):
+            folder = next(LABS_DIR.glob(f"lab{self.values['lab']}_*"))
+            page.get_by_label(action.label, exact=True).set_input_files(folder / action.file)
+        elif isinstance(action, Copy):
+            self.values[action.name] = page.locator(action.selector).first.inner_text().strip()
+        elif isinstance(action, Paste):
+            page.get_by_label(action.label, exact=True).fill(self.values[action.name])
+        elif isinstance(action, Hidden):
+            expect(page.locator(action.selector)).to_be_hidden()
         elif isinstance(action, See):
             where = page.locator(action.within) if action.within else page.locator("body")
             expect(where).to_contain_text(self.text(action.text))
@@ -54,6 +72,9 @@ class Walker:
             raise TypeError(action)
 
     def walk(self, lab: Lab, screenshots=None) -> None:
+        self.values.setdefault("lab", lab.number)
+        if "email" in self.values:  # a second user's address, for labs with two users
+            self.values.setdefault("email2", "second-" + self.values["email"])
         for number, step in enumerate(lab.steps, start=1):
             for action in step.actions:
                 self.do(action)

@@ -1,0 +1,1 @@
+"""Lab 04: invitation codes, an API connector and delegated user management over Graph."""
