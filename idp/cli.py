@@ -10,6 +10,7 @@ from flask.cli import AppGroup
 from .demo_seed import demo_cli
 from .extensions import db
 from .models import AdminAccount
+from .store import admin_sign_ins, audit
 from .store.hashing import hash_password
 
 admin_cli = AppGroup("admin", help="Manage portal admin accounts.")
@@ -25,6 +26,9 @@ def reset_password(username: str) -> None:
         raise click.ClickException(f"No admin account named {username!r}.")
     password = secrets.token_urlsafe(12)
     account.password_hash = hash_password(password)
+    # ends the account's portal sessions and lifts its lockout (store/admin_sign_ins.py)
+    audit.record(admin_sign_ins.PASSWORD_RESET, category="Directory",
+                 initiated_by_admin=username, via="flask admin reset-password")
     db.session.commit()
     click.echo(f"New password for {username}: {password}")
 

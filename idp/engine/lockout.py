@@ -49,3 +49,12 @@ def after_failure(state: LockoutState, fingerprint: str, now: float,
 
 def after_success() -> LockoutState:
     return LockoutState()
+
+
+def replay(attempts, policy: LockoutPolicy) -> LockoutState:
+    """The state after ``attempts``, ``(time, succeeded)`` pairs oldest first, each failure
+    counted (for accounts whose wrong passwords are not fingerprinted: the portal's admins)."""
+    state = LockoutState()
+    for number, (at, succeeded) in enumerate(attempts):
+        state = after_success() if succeeded else after_failure(state, f"#{number}", at, policy)
+    return state

@@ -4,7 +4,8 @@ by token, never string-searched.
 
 What B2C does, and so what this does: ``<form>``, ``<iframe>`` and ``<frame>`` elements are
 removed (a ``<form>`` loses its tags but keeps its content, so an ``#api`` inside one survives);
-``<script>`` elements and ``on*`` attributes are removed unless the flow enables JavaScript;
+``<script>`` elements, ``on*`` attributes and ``javascript:`` URLs (as a browser would
+parse them) are removed unless the flow enables JavaScript;
 ``<html lang>`` is the page language; ``<img data-tenant-branding-logo="true">`` and
 ``data-tenant-branding-background="true"`` get the company branding images.  Plain Python: no
 Flask, so it is tested on strings alone.
@@ -13,6 +14,7 @@ from __future__ import annotations
 
 import base64
 import hashlib
+import re
 from dataclasses import dataclass, field
 from html import escape
 from html.parser import HTMLParser
@@ -23,7 +25,8 @@ DROPPED_WITH_CONTENT = frozenset({"iframe", "frame"})
 DROPPED_TAG_ONLY = frozenset({"form"})
 #: never kept: a <base href> would send the engine's relative URLs elsewhere.
 ALWAYS_DROPPED = frozenset({"base"})
-URL_ATTRIBUTES = frozenset({"href", "src", "action", "formaction", "xlink:href"})
+#: what a browser's URL parser ignores (WHATWG URL): tabs and newlines anywhere
+URL_IGNORED = re.compile(r"[\t\n\r]")
 
 
 class NoApiElement(ValueError):
@@ -49,6 +52,14 @@ def _start(tag: str, attrs: list[tuple[str, str | None]], close: bool = False) -
     parts = [tag] + [name if value is None else f'{name}="{escape(value, quote=True)}"'
                      for name, value in attrs]
     return "<" + " ".join(parts) + (" />" if close else ">")
+
+
+def _runs_script(value: str | None) -> bool:
+    """Whether a browser could take ``value`` as a ``javascript:`` URL, in any attribute (an
+    SVG ``<animate values="...">`` can set an href too): the URL parser drops tabs and newlines
+    and trims control characters and spaces, and ``values`` is a ``;``-separated list."""
+    cleaned = URL_IGNORED.sub("", value or "").lower()
+    return any(part.strip("\x00- ").startswith("javascript:") for part in cleaned.split(";"))
 
 
 class _Merger(HTMLParser):
@@ -100,9 +111,9 @@ class _Merger(HTMLParser):
         kept = []
         for name, value in attrs:
             lowered = name.lower()
-            if not self.allow_scripts and (lowered.startswith("on") or (
-                    lowered in URL_ATTRIBUTES
-                    and (value or "").strip().lower().startswith("javascript:"))):
+            if not self.allow_scripts and (lowered.startswith("on") or _runs_script(value) or (
+                    lowered == "attributename"  # SVG <set>/<animate> of an on* attribute
+                    and (value or "").strip().lower().startswith("on"))):
                 continue
             kept.append((name, value))
         if tag == "html":

@@ -1,16 +1,18 @@
 """The admin portal: the Azure AD B2C blade at ``/portal``.
 
 One parent blueprint whose ``before_request`` guard requires a signed-in AdminAccount on every
-page, including every child blade registered below (nested blueprints inherit it).  Directory
-users can never reach it: they have no portal session at all.
+page, including every child blade registered below (nested blueprints inherit it), in a session
+that has not ended on the server (signed out anywhere, password reset, or older than 12 hours).
+Directory users can never reach it: they have no portal session at all.
 """
 from __future__ import annotations
 
-from flask import Blueprint, abort, redirect, request, url_for
-from flask_login import current_user
+from flask import Blueprint, abort, redirect, request, session, url_for
+from flask_login import current_user, logout_user
 
 from ..extensions import db, login_manager
 from ..models import AdminAccount
+from ..store import admin_sign_ins
 
 bp = Blueprint("portal", __name__, url_prefix="/portal")
 #: endpoints reachable without an admin session
@@ -28,7 +30,11 @@ def require_admin():
         return None
     if current_user.is_authenticated and isinstance(current_user._get_current_object(),
                                                     AdminAccount):
-        return None
+        signed_in_at = session.get(admin_sign_ins.SESSION_KEY)
+        if admin_sign_ins.session_is_current(current_user.username, signed_in_at):
+            return None
+        logout_user()  # signed out elsewhere, password reset, or older than 12 hours
+        session.clear()
     if request.method == "GET":
         return redirect(url_for("portal.auth.login", next=request.full_path.rstrip("?")))
     abort(401)
@@ -46,6 +52,7 @@ NAV: list[tuple[str, str]] = [
     ("portal.audit_logs.index", "Audit logs"),
     ("portal.runs.index", "User flow runs"),
     ("portal.tenant.index", "Export and import"),
+    ("portal.labs.index", "Labs (instructors)"),
 ]
 
 
@@ -58,7 +65,8 @@ def _register_children() -> None:
     """Each blade is a subpackage with its own ``bp``, ``forms.py`` and templates under
     ``templates/portal/<blade>/``; the URL prefix is chosen here, at registration."""
     from . import (api_connectors, app_registrations, audit_logs, auth, company_branding,
-                   identity_providers, overview, runs, tenant, user_attributes, user_flows, users)
+                   identity_providers, labs, overview, runs, tenant, user_attributes, user_flows,
+                   users)
 
     bp.register_blueprint(auth.bp)
     bp.register_blueprint(overview.bp)
@@ -68,7 +76,7 @@ def _register_children() -> None:
                            (user_attributes, "/user-attributes"), (user_flows, "/user-flows"),
                            (api_connectors, "/api-connectors"),
                            (users, "/users"), (audit_logs, "/audit-logs"), (runs, "/runs"),
-                           (tenant, "/tenant")):
+                           (tenant, "/tenant"), (labs, "/labs")):
         bp.register_blueprint(module.bp, url_prefix=prefix)
 
 

@@ -28,7 +28,8 @@ def _hinted_client(id_token_hint: str | None, ctx) -> str | None:
     if not id_token_hint:
         return None
     try:
-        token = jwt.decode(id_token_hint, KeySet.import_key_set(keys.jwks()))
+        token = jwt.decode(id_token_hint, KeySet.import_key_set(keys.jwks()),
+                           algorithms=["RS256"])
     except (JoseError, ValueError):
         raise B2CError("AADB2C90208") from None
     if token.claims.get("iss") != ctx.issuer:

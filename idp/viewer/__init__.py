@@ -44,7 +44,7 @@ def decode_for_display(token: str) -> dict:
         status = "key unknown"
     else:
         try:
-            jwt.decode(token.strip(), KeySet.import_key_set(published))
+            jwt.decode(token.strip(), KeySet.import_key_set(published), algorithms=["RS256"])
             status = "signature valid"
         except (JoseError, ValueError):
             status = "signature invalid"

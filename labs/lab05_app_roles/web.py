@@ -43,7 +43,8 @@ def create_app(settings: dict) -> Flask:
     app = Flask(__name__)
     app.config.update(SECRET_KEY=_secret_key(settings["DATA_DIR"]),
                       SESSION_COOKIE_NAME="approles_session", SESSION_COOKIE_HTTPONLY=True,
-                      SESSION_COOKIE_SAMESITE="Lax", WTF_CSRF_SSL_STRICT=False)
+                      SESSION_COOKIE_SAMESITE="Lax", WTF_CSRF_SSL_STRICT=False,
+                      SESSION_COOKIE_SECURE=settings["PUBLIC_URL"].startswith("https://"))
     app.config.update({k: v for k, v in settings.items() if k != "HTTP"})
     app.json.sort_keys = False  # the sample's key order: version, action, userMessage, claim
     app.extensions["approles_http"] = settings.get("HTTP") or requests
@@ -54,6 +55,14 @@ def create_app(settings: dict) -> Flask:
     app.add_url_rule("/log", "log", log)
     app.add_url_rule(CONNECTOR_PATH, "getapproles", getapproles, methods=["POST"])
     csrf.exempt(getapproles)  # called by B2C with JSON, never from a browser form
+
+    @app.after_request
+    def _no_framing(response):
+        # served on the IdP's origin: no other site may frame these pages
+        response.headers.setdefault("Content-Security-Policy",
+                                    "default-src 'self'; style-src 'self'; frame-ancestors 'none'")
+        response.headers.setdefault("X-Frame-Options", "DENY")
+        return response
     return app
 
 
