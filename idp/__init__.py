@@ -9,7 +9,7 @@ import logging
 import os
 from pathlib import Path
 
-from flask import Flask
+from flask import Config, Flask
 
 from .config import load_settings
 from .extensions import csrf, db, login_manager, migrate
@@ -25,9 +25,10 @@ def create_app(test_config: dict | None = None) -> Flask:
                 template_folder=str(ROOT / "templates"), static_folder=str(ROOT / "static"))
     Path(instance_path).mkdir(parents=True, exist_ok=True)
     app.config.from_pyfile("config.py", silent=True)
-    overrides = {k: v for k, v in app.config.items() if k.startswith("IDP_")}
-    overrides.update(test_config or {})
-    settings = load_settings(instance_path, overrides)
+    # instance/config.py ranks below the environment (idp/config.py), for every setting
+    file_config = Config(instance_path)
+    file_config.from_pyfile("config.py", silent=True)
+    settings = load_settings(instance_path, test_config, file_config)
     app.config.update(settings)
     app.config.update(test_config or {})
     app.config.update(

@@ -46,18 +46,24 @@ def _coerce(name: str, value: object) -> object:
     return value
 
 
-def load_settings(instance_path: str, overrides: dict | None = None) -> dict:
-    """Resolve every setting of :data:`DEFAULTS` into a plain dict.
+def load_settings(instance_path: str, overrides: dict | None = None,
+                  file_settings: dict | None = None) -> dict:
+    """Resolve every setting of :data:`DEFAULTS` into a plain dict: ``overrides`` (the
+    ``create_app`` dict), then the environment, then ``file_settings`` (instance/config.py),
+    then the default.
 
     :raise ValueError: when a setting has a value of the wrong shape (``PORT=abc``).
     """
     overrides = overrides or {}
+    file_settings = file_settings or {}
     settings: dict[str, object] = {}
     for name, (default, _meaning) in DEFAULTS.items():
         if name in overrides:
             value = overrides[name]
         elif name in os.environ:
             value = os.environ[name]
+        elif name in file_settings:
+            value = file_settings[name]
         else:
             value = default
         try:

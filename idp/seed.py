@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import json
 import secrets
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -52,18 +53,41 @@ class SeedResult:
 
 def prepare_database() -> SeedResult:
     """Apply migrations and seed; safe to call on every start and from several processes."""
-    upgrade(directory=current_app.extensions["migrate"].directory)
-    result = SeedResult()
-    for step in (_tenant, _user_flow, _apps, _admin):
-        try:
-            step(result)
-            db.session.commit()
-        except IntegrityError:  # another process seeded the same row first
-            db.session.rollback()
-    ensure_signing_key()
-    _rp_demo_credentials(result)
-    db.session.commit()
+    with _one_process_at_a_time():
+        upgrade(directory=current_app.extensions["migrate"].directory)
+        result = SeedResult()
+        for step in (_tenant, _user_flow, _apps, _admin):
+            try:
+                step(result)
+                db.session.commit()
+            except IntegrityError:  # another process seeded the same row first
+                db.session.rollback()
+        ensure_signing_key()
+        _rp_demo_credentials(result)
+        db.session.commit()
     return result
+
+
+#: any constant: the PostgreSQL advisory lock that start-ups take turns on
+_PREPARE_LOCK = 0x62326361  # "b2ca"
+
+
+@contextmanager
+def _one_process_at_a_time():
+    """On PostgreSQL, hold an advisory lock while preparing: processes starting together on
+    an empty database would otherwise both create the tables (the second fails with
+    "duplicate key ... pg_type_typname_nsp_index") and both create a signing key (two keys
+    in the JWKS).  The others wait, then find everything in place.  SQLite needs no lock
+    here: a file database is prepared by one process (gunicorn --preload) or by its first."""
+    if db.engine.dialect.name != "postgresql":
+        yield
+        return
+    with db.engine.connect() as connection:
+        connection.exec_driver_sql(f"SELECT pg_advisory_lock({_PREPARE_LOCK})")
+        try:
+            yield
+        finally:
+            connection.exec_driver_sql(f"SELECT pg_advisory_unlock({_PREPARE_LOCK})")
 
 
 def _tenant(result: SeedResult) -> None:

@@ -41,7 +41,7 @@ def run(tx: FlowTransaction, ctx: PolicyContext, submission: dict | None = None)
     state = RunState.from_json({**tx.state, "trace": list(tx.trace)})
     step_before = state.step
     events: list[dict] = []
-    ports = make_ports(ctx.tenant)
+    ports = make_ports(ctx.tenant, ctx.catalogue)
     device = request.cookies.get(MFA_DEVICE_COOKIE)
     context = {**tx.request, "browser_mfa_device": token_digest(device) if device else None}
     outcome = advance(journey, state, handlers=HANDLERS, request=context, ports=ports,

@@ -13,7 +13,7 @@ from ..store import audit
 
 def audit_change(activity: str, category: str = "Directory", **details: Any) -> None:
     """Record a portal change ("Create user flow", "Update application"...) as the signed-in
-    admin.  Added to the session: it commits with the change itself, or not at all."""
+    admin.  Written in the change's transaction: it commits with the change, or not at all."""
     audit.record(activity, category=category, initiated_by_admin=current_user.username,
                  **details)
 

@@ -7,12 +7,13 @@ from flask import Blueprint
 
 bp = Blueprint("protocol", __name__)
 
-#: (path under the policy, view name, methods)
+#: (path under the policy, view name, methods); OPTIONS where the view answers CORS
+#: preflights itself (``cors``)
 ENDPOINTS = (
-    ("v2.0/.well-known/openid-configuration", "discovery", ["GET"]),
-    ("discovery/v2.0/keys", "jwks", ["GET"]),
+    ("v2.0/.well-known/openid-configuration", "discovery", ["GET", "OPTIONS"]),
+    ("discovery/v2.0/keys", "jwks", ["GET", "OPTIONS"]),
     ("oauth2/v2.0/authorize", "authorize", ["GET", "POST"]),
-    ("oauth2/v2.0/token", "token", ["POST"]),
+    ("oauth2/v2.0/token", "token", ["POST", "OPTIONS"]),
     ("oauth2/v2.0/logout", "end_session", ["GET", "POST"]),
 )
 

@@ -51,11 +51,12 @@ def _sso_session(req, ctx):
 def authorize(tenant: str, policy: str | None = None):
     ctx = resolve_policy(tenant, policy)
     params = request.form if request.method == "POST" else request.args
-    client = client_info(find_app(params.get("client_id")))
+    registration = find_app(params.get("client_id"))
+    client = client_info(registration)
     redirect_uri = check_redirect_uri(params, client, ctx.tenant.domain)
     try:
         req = validate_authorize_request(params, client, redirect_uri,
-                                         scope_resolver_for(client.client_id),
+                                         scope_resolver_for(client.client_id, registration),
                                          accept_language=request.headers.get("Accept-Language"))
     except B2CError as error:
         mode = response_mode_for(params, None if "response_type" not in params

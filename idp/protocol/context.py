@@ -1,7 +1,7 @@
 """Resolving the tenant and policy a protocol or flow URL names."""
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from flask import g, request
 
@@ -11,7 +11,7 @@ from ..engine.tokens import issuer
 from ..engine.user_flows import compile_user_flow, properties
 from ..models import Tenant, UserFlow
 from ..store.attributes import tenant_catalogue
-from ..store.tenant import current_tenant, find_user_flow, public_url, tenant_matches
+from ..store.tenant import public_url, tenant_and_flow, tenant_matches
 
 
 class PolicyNotFound(UnsafeRedirectError):
@@ -20,8 +20,10 @@ class PolicyNotFound(UnsafeRedirectError):
 
 @dataclass
 class PolicyContext:
+    """What one request resolved; it lives as long as the request."""
     tenant: Tenant
     flow: UserFlow
+    _catalogue: dict | None = field(default=None, init=False, repr=False)
 
     @property
     def policy(self) -> str:
@@ -41,8 +43,15 @@ class PolicyContext:
             return f"{public_url()}/{self.tenant.domain}/{path}?p={self.policy}"
         return f"{public_url()}/{self.tenant.domain}/{self.policy}/{path}"
 
+    @property
+    def catalogue(self) -> dict:
+        """The tenant's attributes, read once per request (a flow page needs them 3 times)."""
+        if self._catalogue is None:
+            self._catalogue = tenant_catalogue()
+        return self._catalogue
+
     def journey(self, config: dict | None = None) -> Journey:
-        return compile_user_flow(self.policy, config or self.flow.config, tenant_catalogue())
+        return compile_user_flow(self.policy, config or self.flow.config, self.catalogue)
 
 
 def resolve_policy(tenant_segment: str, policy: str | None) -> PolicyContext:
@@ -50,16 +59,15 @@ def resolve_policy(tenant_segment: str, policy: str | None) -> PolicyContext:
 
     :raise PolicyNotFound: for another tenant or an unknown policy (shown as an error page).
     """
-    tenant = current_tenant()
+    policy = policy or request.args.get("p") or request.form.get("p")
+    tenant, flow = tenant_and_flow(policy)
     if not tenant_matches(tenant_segment, tenant):
         raise PolicyNotFound(None, message=(
             f"The tenant '{tenant_segment}' is not hosted here. This B2C Lab hosts "
             f"'{tenant.domain}' (tenant id {tenant.tenant_id})."))
-    policy = policy or request.args.get("p") or request.form.get("p")
     if not policy:
         raise PolicyNotFound("AADB2C90083", "p", hint=(
             "Name the user flow in the path (/{tenant}/{policy}/...) or as ?p=B2C_1_..."))
-    flow = find_user_flow(policy)
     if flow is None:
         raise PolicyNotFound(None, message=(
             f"The policy '{policy}' does not exist in tenant '{tenant.domain}'."), hint=(

@@ -1,10 +1,10 @@
 """Discovery (OIDC Discovery 1.0 §4) and JWKS (RFC 7517), shaped as B2C's (§3.3)."""
 from __future__ import annotations
 
-from flask import jsonify
+from flask import jsonify, request
 
-from ..store.attributes import tenant_catalogue
 from ..store import keys
+from . import cors
 from .context import resolve_policy
 from .errors import protocol_error_page
 
@@ -12,18 +12,26 @@ PROTOCOL_CLAIMS = ["sub", "iss", "iat", "exp", "aud", "acr", "nonce", "auth_time
 
 
 def _cacheable(response, seconds: int = 300):
+    """Public and cacheable; any origin may read it (B2C answers ``*`` too)."""
     response.headers["Cache-Control"] = f"public, max-age={seconds}"
+    response.headers.update(cors.PUBLIC)
     return response
+
+
+def _preflight():
+    return "", 204, cors.PUBLIC_PREFLIGHT
 
 
 @protocol_error_page
 def discovery(tenant: str, policy: str | None = None):
+    if request.method == "OPTIONS":
+        return _preflight()
     ctx = resolve_policy(tenant, policy)
 
     def url(path: str) -> str:  # a document fetched with ?p= lists ?p= endpoints, as B2C's does
         return ctx.endpoint(path, query_form=policy is None)
 
-    attributes = tenant_catalogue()
+    attributes = ctx.catalogue
     app_claims = [attributes[c].token_claim for c in ctx.flow.config.get("application_claims", [])
                   if c in attributes and attributes[c].token_claim]
     flow_claim = [ctx.props["user_flow_claim"]]
@@ -51,6 +59,8 @@ def discovery(tenant: str, policy: str | None = None):
 
 @protocol_error_page
 def jwks(tenant: str, policy: str | None = None):
+    if request.method == "OPTIONS":
+        return _preflight()
     resolve_policy(tenant, policy)
     return _cacheable(jsonify(keys.jwks()))
 

@@ -1,6 +1,7 @@
 """The token endpoint (RFC 6749 §3.2, §4.1.3, §4.4, §6; OIDC Core §3.1.3), with B2C's response
 shape (b2c-reference §3.5): ``not_before``, ``expires_on``, ``resource``, ``profile_info``, and
-no ``access_token`` when only ``openid`` was asked for."""
+no ``access_token`` when only ``openid`` was asked for.  Browsers may call it from the origins of
+Single-page application registrations (``cors``)."""
 from __future__ import annotations
 
 import time
@@ -18,18 +19,41 @@ from ..extensions import db
 from ..graph.issuance import graph_token_response
 from ..graph.permissions import is_graph_resource
 from ..store import audit, keys
-from ..store.attributes import tenant_catalogue
-from ..store.clients import authenticate_client, read_client_credentials, scope_resolver_for
+from ..store.clients import (authenticate_client, read_client_credentials, scope_resolver_for,
+                             spa_clients)
 from ..store.directory import account_enabled
 from ..store.grants import RefreshLifetimes, issue_refresh_token, redeem_code, spend_refresh_token
 from ..store.ports import make_ports
 from ..store.tenant import public_url
+from . import cors
 from .context import PolicyContext, resolve_policy
 from .errors import protocol_error_page, token_error
 
 
 @protocol_error_page
 def token(tenant: str, policy: str | None = None):
+    origin = request.headers.get("Origin")
+    if request.method == "OPTIONS":  # a browser's CORS preflight
+        status, headers, body = cors.token_preflight(origin, spa_clients())
+        if body:
+            headers["Content-Type"] = "text/plain; charset=utf-8"
+        return body, status, headers
+    response = _token(tenant, policy)
+    response.headers.update(cors.token_response_headers(
+        origin, _named_client_id(), spa_clients() if origin else ()))
+    return response
+
+
+def _named_client_id() -> str | None:
+    """The client id the request names (body or HTTP Basic), authenticated or not: a SPA
+    reads its errors too."""
+    try:
+        return read_client_credentials(request.headers, request.form).client_id
+    except B2CError:
+        return None
+
+
+def _token(tenant: str, policy: str | None):
     ctx = resolve_policy(tenant, policy)
     form = request.form
     try:
@@ -73,7 +97,7 @@ def _tokens(ctx: PolicyContext, app, *, scope: str, claims: dict, subject: str, 
     props = ctx.props
     now = int(time.time())
     lifetime = props["token_lifetime_minutes"] * 60
-    scopes = parse_scope(scope, app.client_id, scope_resolver_for(app.client_id))
+    scopes = parse_scope(scope, app.client_id, scope_resolver_for(app.client_id, app))
     common = dict(iss=ctx.issuer, subject=subject, policy=ctx.policy, claims=claims, nonce=nonce,
                   auth_time=auth_time, now=now, lifetime=lifetime,
                   policy_claim=props["user_flow_claim"])
@@ -191,7 +215,7 @@ def resource_owner_password(ctx: PolicyContext, app, form) -> dict:
     for name in ("username", "password"):
         if not form.get(name):
             raise B2CError("AADB2C90083", name)
-    ports = make_ports(ctx.tenant)
+    ports = make_ports(ctx.tenant, ctx.catalogue)
     events: list = []
     try:
         user = authenticate_local(ports.directory, ports.lockout, "emailAddress",
@@ -203,7 +227,7 @@ def resource_owner_password(ctx: PolicyContext, app, form) -> dict:
         raise B2CError("AADB2C90225", error="invalid_grant", hint=refused.message) from None
     _audit_events(events, app, ctx)
     bag = {**ports.directory.read_claims(user), "objectId": user}
-    claims = output_claims(bag, returned_claims(ctx.flow.config, tenant_catalogue()))
+    claims = output_claims(bag, returned_claims(ctx.flow.config, ctx.catalogue))
     scope = form.get("scope", "openid")
     refresh = None
     if "offline_access" in scope.split():

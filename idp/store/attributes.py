@@ -2,16 +2,24 @@
 portal, as the engine's AttributeDef (so user flows can collect and return them)."""
 from __future__ import annotations
 
+import sqlalchemy as sa
+
 from ..engine.attributes import AttributeDef, catalogue, custom_attribute
 from ..extensions import db
 from ..models import AppRegistration, UserAttribute
 
 EXTENSIONS_APP_PREFIX = "b2c-extensions-app"
+# Built once (see idp/store/tenant.py): the flow pages read these on every request.
+_CUSTOM = sa.select(UserAttribute.name, UserAttribute.data_type,
+                    UserAttribute.description).order_by(UserAttribute.name)
+_EXTENSIONS_APP = sa.select(AppRegistration.client_id).where(
+    AppRegistration.name.startswith(EXTENSIONS_APP_PREFIX)).limit(1)
 
 
 def custom_attributes() -> tuple[AttributeDef, ...]:
-    rows = db.session.execute(db.select(UserAttribute).order_by(UserAttribute.name)).scalars()
-    return tuple(custom_attribute(r.name, r.data_type, r.description) for r in rows)
+    rows = db.session.execute(_CUSTOM)
+    return tuple(custom_attribute(name, data_type, description)
+                 for name, data_type, description in rows)
 
 
 def tenant_catalogue() -> dict[str, AttributeDef]:
@@ -21,6 +29,5 @@ def tenant_catalogue() -> dict[str, AttributeDef]:
 
 def extensions_app_id() -> str:
     """The client id of the ``b2c-extensions-app`` (custom attributes' Graph names use it)."""
-    app = db.session.execute(db.select(AppRegistration).filter(
-        AppRegistration.name.startswith(EXTENSIONS_APP_PREFIX))).scalars().first()
-    return app.client_id if app else "00000000-0000-0000-0000-000000000000"
+    client_id = db.session.execute(_EXTENSIONS_APP).scalar()
+    return client_id or "00000000-0000-0000-0000-000000000000"

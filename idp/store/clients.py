@@ -5,6 +5,8 @@ import base64
 from dataclasses import dataclass
 from urllib.parse import unquote_plus
 
+from sqlalchemy.orm import joinedload
+
 from ..engine.authorize import ClientInfo
 from ..engine.errors import B2CError
 from ..extensions import db
@@ -13,13 +15,20 @@ from ..models._base import utcnow
 from .hashing import digest_matches
 
 
-def find_app(client_id: str | None) -> AppRegistration | None:
+# Built once (see idp/store/tenant.py): every authorize and token request looks the app up.
+_APP_BY_CLIENT_ID = db.select(AppRegistration).where(
+    db.func.lower(AppRegistration.client_id) == db.bindparam("client_id"))
+_APP_WITH_SECRETS = _APP_BY_CLIENT_ID.options(joinedload(AppRegistration.secrets))
+
+
+def find_app(client_id: str | None, with_secrets: bool = False) -> AppRegistration | None:
+    """The registration of ``client_id`` (any case); ``with_secrets`` loads its client secrets
+    in the same query (client authentication reads them)."""
     if not client_id:
         return None
-    return db.session.execute(
-        db.select(AppRegistration).filter(
-            db.func.lower(AppRegistration.client_id) == client_id.lower())
-    ).scalar_one_or_none()
+    result = db.session.execute(_APP_WITH_SECRETS if with_secrets else _APP_BY_CLIENT_ID,
+                                {"client_id": client_id.lower()})
+    return (result.unique() if with_secrets else result).scalar_one_or_none()
 
 
 def client_info(app: AppRegistration | None) -> ClientInfo | None:
@@ -27,6 +36,12 @@ def client_info(app: AppRegistration | None) -> ClientInfo | None:
         return None
     return ClientInfo(app.client_id, app.name, app.platform, tuple(app.redirect_uris or ()),
                       app.implicit_id_tokens, app.implicit_access_tokens)
+
+
+def spa_clients() -> list[ClientInfo]:
+    """The Single-page application registrations (their redirect URIs' origins get CORS)."""
+    apps = db.session.execute(db.select(AppRegistration).filter_by(platform="spa")).scalars()
+    return [client_info(app) for app in apps]
 
 
 def resolve_api_scope(scope: str) -> tuple[str, str] | None:
@@ -48,13 +63,15 @@ def resolve_api_scope(scope: str) -> tuple[str, str] | None:
     return None
 
 
-def scope_resolver_for(client_id: str):
+def scope_resolver_for(client_id: str, app: AppRegistration | None = None):
     """A resolver for ``client_id``'s requests: an API scope resolves only when the client holds
-    the permission with admin consent (API permissions), as B2C requires.
+    the permission with admin consent (API permissions), as B2C requires.  ``app`` is the
+    client's registration when the caller has loaded it already.
 
     :raise B2CError: AADB2C90205 when the scope exists but is not granted to this client.
     """
-    app = find_app(client_id)
+    if app is None:
+        app = find_app(client_id)
     granted = {(p.get("resource_client_id"), p.get("value", "").lower())
                for p in (app.api_permissions if app else None) or () if p.get("admin_consent")}
 
@@ -108,7 +125,7 @@ def authenticate_client(credentials: ClientCredentials) -> AppRegistration:
     """
     if not credentials.client_id:
         raise B2CError("AADB2C90083", "client_id", error="invalid_request")
-    app = find_app(credentials.client_id)
+    app = find_app(credentials.client_id, with_secrets=True)
     if app is None:
         raise B2CError("AADB2C90018", credentials.client_id, "this tenant",
                        error="invalid_client", status=401)

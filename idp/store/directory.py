@@ -20,15 +20,30 @@ from .hashing import check_password, hash_password
 COLUMNS = {"displayName": "display_name", "givenName": "given_name", "surname": "surname"}
 
 
+_ENABLED = db.select(DirectoryUser.account_enabled).where(
+    DirectoryUser.object_id == db.bindparam("object_id"))
+
+
 def account_enabled(object_id: str) -> bool:
     """False for a blocked or deleted account: no SSO, no code redemption, no refresh."""
-    user = db.session.get(DirectoryUser, object_id)
-    return user is not None and user.account_enabled
+    # One column, not the user: loading the user would load its identities too.
+    return bool(db.session.execute(_ENABLED, {"object_id": object_id}).scalar())
 
 
 class SqlDirectory:
+    """Made for one request (``make_ports``)."""
+
     def __init__(self, tenant_domain: str) -> None:
         self.issuer = tenant_domain
+        #: the users this request loaded: the session's identity map holds them weakly, so
+        #: without this each step of a sign-in (find, check, read) would load the user again
+        self._held: dict[str, DirectoryUser] = {}
+
+    def _user(self, object_id: str) -> DirectoryUser | None:
+        user = self._held.get(object_id) or db.session.get(DirectoryUser, object_id)
+        if user is not None:
+            self._held[object_id] = user
+        return user
 
     def _identity(self, sign_in_type: str, name: str) -> UserIdentity | None:
         return db.session.execute(db.select(UserIdentity).filter_by(
@@ -39,7 +54,7 @@ class SqlDirectory:
         identity = self._identity(sign_in_type, sign_in_name)
         if identity is None:
             return None
-        user = identity.user
+        user = self._held[identity.user_object_id] = identity.user
         locked = user.locked_until.replace(tzinfo=dt.timezone.utc).timestamp() \
             if user.locked_until else None
         return AccountRef(user.object_id, user.account_enabled, LockoutState(
@@ -53,7 +68,7 @@ class SqlDirectory:
         return hmac.new(key, password.encode("utf-8"), hashlib.sha256).hexdigest()
 
     def save_lockout(self, object_id: str, state: LockoutState) -> None:
-        user = db.session.get(DirectoryUser, object_id)
+        user = self._user(object_id)
         user.failed_sign_ins = state.failures
         user.lockout_periods = state.periods
         user.last_failed_password = state.last_failed
@@ -61,13 +76,13 @@ class SqlDirectory:
                              .replace(tzinfo=None) if state.locked_until else None)
 
     def set_password(self, object_id: str, password: str) -> None:
-        user = db.session.get(DirectoryUser, object_id)
+        user = self._user(object_id)
         user.password_hash = hash_password(password)
         user.password_last_set = utcnow()
         self.save_lockout(object_id, LockoutState())
 
     def update_attributes(self, object_id: str, attributes: dict[str, Any]) -> None:
-        user = db.session.get(DirectoryUser, object_id)
+        user = self._user(object_id)
         extra = dict(user.attributes)
         for claim, value in attributes.items():
             if claim in COLUMNS:
@@ -79,7 +94,7 @@ class SqlDirectory:
         user.attributes = extra
 
     def check_password(self, object_id: str, password: str) -> bool:
-        user = db.session.get(DirectoryUser, object_id)
+        user = self._user(object_id)
         return user is not None and check_password(password, user.password_hash)
 
     def create_local_account(self, *, sign_in_type: str, sign_in_name: str, email: str | None,
@@ -108,7 +123,7 @@ class SqlDirectory:
         return user.object_id
 
     def read_claims(self, object_id: str) -> dict[str, Any]:
-        user = db.session.get(DirectoryUser, object_id)
+        user = self._user(object_id)
         if user is None:
             return {}
         claims: dict[str, Any] = {k: getattr(user, c) for k, c in COLUMNS.items()
@@ -121,8 +136,8 @@ class SqlDirectory:
         return claims
 
     def mfa_profile(self, object_id: str) -> dict[str, Any]:
-        user = db.session.get(DirectoryUser, object_id)
+        user = self._user(object_id)
         return dict(user.mfa or {}) if user else {}
 
     def save_mfa_profile(self, object_id: str, profile: dict[str, Any]) -> None:
-        db.session.get(DirectoryUser, object_id).mfa = dict(profile)
+        self._user(object_id).mfa = dict(profile)

@@ -9,11 +9,26 @@ import datetime as dt
 import uuid
 from dataclasses import dataclass
 
+from sqlalchemy.orm.attributes import set_committed_value
+
 from ..engine.errors import B2CError
 from ..extensions import db
 from ..models import AuthorizationCode, RefreshToken
 from ..models._base import utcnow
 from .hashing import new_token, token_digest
+
+
+def _commit_spent(row, now: dt.datetime) -> None:
+    """Commit the spend of ``row`` now, whatever the rest of the request finds wrong, without
+    expiring what the request has loaded (the tenant, the flow, the app, the row): this same
+    transaction just read them, so reloading each one would only repeat the queries."""
+    set_committed_value(row, "used_at", now)  # what the UPDATE wrote, without another one
+    session = db.session()
+    expire, session.expire_on_commit = session.expire_on_commit, False
+    try:
+        session.commit()
+    finally:
+        session.expire_on_commit = expire
 
 
 def create_code(*, lifetime: int, **fields) -> str:
@@ -45,7 +60,7 @@ def redeem_code(code: str) -> AuthorizationCode:
         revoke_where(RefreshToken.code_id == row.id)
         db.session.commit()
         raise B2CError("AADB2C90090", error="invalid_grant")
-    db.session.commit()  # spent for good, whatever the rest of the request finds wrong
+    _commit_spent(row, now)
     if row.expires_at < now:
         raise B2CError("AADB2C90080", error="invalid_grant")
     return row
@@ -95,7 +110,7 @@ def spend_refresh_token(token: str) -> RefreshToken:
         revoke_where(RefreshToken.family_id == row.family_id)
         db.session.commit()
         raise B2CError("AADB2C90129", error="invalid_grant")
-    db.session.commit()
+    _commit_spent(row, now)
     if row.expires_at < now:
         raise B2CError("AADB2C90080", error="invalid_grant")
     return row

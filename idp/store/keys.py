@@ -6,12 +6,16 @@ import functools
 import json
 import time
 
+import sqlalchemy as sa
 from joserfc import jwt
 from joserfc.jwk import RSAKey
 from sqlalchemy.exc import IntegrityError
 
 from ..extensions import db
 from ..models import SigningKey
+
+# Built once (see idp/store/tenant.py): every token and every JWKS request reads the keys.
+_ACTIVE = sa.select(SigningKey).filter_by(active=True).order_by(SigningKey.id)
 
 
 def ensure_signing_key() -> SigningKey:
@@ -31,13 +35,12 @@ def ensure_signing_key() -> SigningKey:
 
 
 def _active() -> SigningKey | None:
-    return db.session.execute(
-        db.select(SigningKey).filter_by(active=True).order_by(SigningKey.id)).scalars().first()
+    return db.session.execute(_ACTIVE).scalars().first()
 
 
 def jwks() -> dict:
     """The public keys: ``n`` and ``e`` are copied from the stored JWK (no key import needed)."""
-    keys = db.session.execute(db.select(SigningKey).filter_by(active=True)).scalars()
+    keys = db.session.execute(_ACTIVE).scalars()
     return {"keys": [{"kid": key.kid, "nbf": key.not_before, "use": "sig", "kty": "RSA",
                       "e": key.private_jwk["e"], "n": key.private_jwk["n"]} for key in keys]}
 

@@ -29,10 +29,13 @@ class SqlConnectors:
                                  result.attempts, result.error)
 
 
-def make_ports(tenant: Tenant) -> Ports:
+def make_ports(tenant: Tenant, attributes: dict | None = None) -> Ports:
+    """The ports over the database; ``attributes`` is the tenant's catalogue when the caller
+    has read it already."""
     settings = tenant_settings(tenant)
     return Ports(SqlDirectory(tenant.domain), MailboxMailer(), tenant.name,
                  LockoutPolicy(settings["lockout_threshold"],
                                settings["lockout_duration_seconds"]),
-                 connectors=SqlConnectors(), attributes=tenant_catalogue(),
+                 connectors=SqlConnectors(),
+                 attributes=tenant_catalogue() if attributes is None else attributes,
                  extensions_app_id=extensions_app_id(), tenant_domain=tenant.domain)

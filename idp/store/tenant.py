@@ -1,19 +1,43 @@
 """The tenant, its user flows and the URLs derived from configuration."""
 from __future__ import annotations
 
+import sqlalchemy as sa
 from flask import current_app
 
 from ..extensions import db
 from ..models import Tenant, UserFlow
 
+# Built once: SQLAlchemy then reuses their cache keys, which on these lookups (every protocol
+# request makes them) costs more than running the query (bench/results.md).
+_TENANT_BY_NAME = sa.select(Tenant).where(Tenant.name == sa.bindparam("name"))
+_TENANT_AND_FLOW = sa.select(Tenant, UserFlow).outerjoin(
+    UserFlow, UserFlow.name_key == sa.bindparam("key")).where(Tenant.name == sa.bindparam("name"))
+
 
 def current_tenant() -> Tenant:
-    """The tenant this process hosts (there is exactly one)."""
+    """The tenant this process hosts (there is exactly one).
+
+    :raise RuntimeError: when it is not seeded yet.
+    """
     name = current_app.config["IDP_TENANT_NAME"]
-    tenant = db.session.execute(db.select(Tenant).filter_by(name=name)).scalar_one_or_none()
+    tenant = db.session.execute(_TENANT_BY_NAME, {"name": name}).scalar_one_or_none()
     if tenant is None:
         raise RuntimeError(f"tenant {name!r} is not seeded: run the app once to create it")
     return tenant
+
+
+def tenant_and_flow(policy: str | None) -> tuple[Tenant, UserFlow | None]:
+    """The tenant and its user flow named ``policy`` (None if there is none), in one query:
+    every protocol and flow request starts with both.
+
+    :raise RuntimeError: when the tenant is not seeded yet.
+    """
+    name = current_app.config["IDP_TENANT_NAME"]
+    row = db.session.execute(_TENANT_AND_FLOW,
+                             {"name": name, "key": (policy or "").lower()}).first()
+    if row is None:
+        raise RuntimeError(f"tenant {name!r} is not seeded: run the app once to create it")
+    return row[0], row[1]
 
 
 def tenant_matches(segment: str, tenant: Tenant) -> bool:
@@ -21,11 +45,6 @@ def tenant_matches(segment: str, tenant: Tenant) -> bool:
     in any case (msal-node lower-cases authority paths)."""
     segment = segment.lower()
     return segment in (tenant.domain.lower(), tenant.name.lower(), tenant.tenant_id.lower())
-
-
-def find_user_flow(policy: str) -> UserFlow | None:
-    return db.session.execute(
-        db.select(UserFlow).filter_by(name_key=policy.lower())).scalar_one_or_none()
 
 
 def public_url() -> str:

@@ -12,7 +12,7 @@ import os
 import shutil
 import subprocess
 import sys
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from urllib.parse import urlsplit
 
@@ -20,7 +20,7 @@ import pytest
 import requests
 
 from idp.tls import write_ca_bundle
-from tests.e2e.conftest import free_port, start_server
+from tests.e2e.conftest import ServerProcess, free_port, start_server
 from tests.e2e.flowclient import FlowClient
 
 from .node_runner import NODE_DIR
@@ -41,6 +41,7 @@ class HttpsIdp:
     client_id: str
     client_secret: str
     issuer: str
+    server: ServerProcess = field(repr=False, compare=False)
 
     @property
     def authority(self) -> str:
@@ -74,7 +75,7 @@ def https_idp(tmp_path_factory):
         metadata = requests.get(server.base_url + f"/{TENANT}/{POLICY}/v2.0/.well-known/"
                                 "openid-configuration", verify=str(server.ca_file), timeout=10)
         yield HttpsIdp(server.base_url, server.ca_file, bundle, creds["client_id"],
-                       creds["client_secret"], metadata.json()["issuer"])
+                       creds["client_secret"], metadata.json()["issuer"], server)
     finally:
         server.stop()
 
@@ -105,8 +106,8 @@ def node() -> str:
     when node_modules is missing or older than package-lock.json)."""
     node_bin, npm = shutil.which("node"), shutil.which("npm")
     if not node_bin or not npm:
-        pytest.skip("node and npm are needed for the openid-client and msal-node interop "
-                    "tests: install Node.js 20+ (Debian: apt-get install nodejs npm)")
+        pytest.skip("node and npm are needed for the openid-client, msal-node and msal-browser "
+                    "interop tests: install Node.js 20+ (Debian: apt-get install nodejs npm)")
     stamp = NODE_DIR / "node_modules" / ".package-lock.json"
     lock = NODE_DIR / "package-lock.json"
     if not stamp.exists() or stamp.stat().st_mtime < lock.stat().st_mtime:
