@@ -3,7 +3,8 @@ pytest-playwright (never ``playwright install``; see shared/testing-recipes.md Â
 
 Environment:
   CHROMIUM_PATH               the browser binary (default /usr/bin/chromium)
-  B2CLAB_TEST_DATABASE_URL    run the servers on this database instead of a fresh SQLite file
+  B2CLAB_TEST_DATABASE_URL    a PostgreSQL URL: each server gets a fresh database of its own
+                              on that cluster instead of a fresh SQLite file
 """
 from __future__ import annotations
 
@@ -17,6 +18,8 @@ from pathlib import Path
 
 import pytest
 import requests
+
+from tests import databases
 
 ROOT = Path(__file__).resolve().parents[2]
 SCREENSHOTS = ROOT / "test-artifacts" / "screenshots"
@@ -41,6 +44,10 @@ class ServerProcess:
     process: subprocess.Popen
     log_path: Path
     instance_path: Path
+    #: the server's DATABASE_URL; None for the default SQLite file in the instance folder
+    database_url: str | None = None
+    #: set when start_server created ``database_url`` for this server alone: stop() drops it
+    owns_database: bool = False
 
     def output(self) -> str:
         return self.log_path.read_text(encoding="utf-8", errors="replace")
@@ -57,6 +64,7 @@ class ServerProcess:
         https = self.base_url.startswith("https://")
         while time.monotonic() < deadline:
             if self.process.poll() is not None:
+                self.stop()  # drops the server's own database
                 pytest.fail(f"server exited with {self.process.returncode} before it was "
                             f"ready:\n{self.output()}")
             try:
@@ -81,34 +89,58 @@ class ServerProcess:
             except subprocess.TimeoutExpired:
                 self.process.kill()
                 self.process.wait(timeout=10)
+        if self.owns_database:
+            self.owns_database = False
+            databases.drop_database(self.database_url)
 
 
-def server_env(instance_path: Path, port: int, scheme: str = "http") -> dict[str, str]:
-    """The environment of a test server: fresh instance folder, fast bcrypt, and SQLite in the
-    instance folder unless B2CLAB_TEST_DATABASE_URL names another database."""
+def server_env(instance_path: Path, port: int, scheme: str = "http",
+               database_url: str | None = None,
+               public_url: str | None = None) -> dict[str, str]:
+    """The environment of a test server: fresh instance folder, fast bcrypt, and
+    ``database_url`` (default: SQLite in the instance folder)."""
     env = dict(os.environ)
     env.pop("DATABASE_URL", None)
     env.pop("IDP_HTTPS", None)  # the command says: app.py --https
-    env.update(HOST="127.0.0.1", PORT=str(port), IDP_PUBLIC_URL=f"{scheme}://localhost:{port}",
+    env.update(HOST="127.0.0.1", PORT=str(port),
+               IDP_PUBLIC_URL=public_url or f"{scheme}://localhost:{port}",
                IDP_INSTANCE_PATH=str(instance_path), IDP_BCRYPT_ROUNDS="4",
                PYTHONUNBUFFERED="1")
-    if os.environ.get("B2CLAB_TEST_DATABASE_URL"):
-        env["DATABASE_URL"] = os.environ["B2CLAB_TEST_DATABASE_URL"]
+    if database_url:
+        env["DATABASE_URL"] = database_url
     return env
 
 
-def start_server(tmp_dir: Path, command: list[str], port: int,
-                 scheme: str = "http") -> ServerProcess:
+def start_server(tmp_dir: Path, command: list[str], port: int, scheme: str = "http",
+                 database_url: str | None = None,
+                 public_url: str | None = None) -> ServerProcess:
     """Start ``command`` (``{port}`` is replaced) in the repo root and wait until it serves.
-    With ``scheme="https"`` the command must serve TLS (``app.py --https``)."""
+    With ``scheme="https"`` the command must serve TLS (``app.py --https``).
+
+    The server's database is ``database_url`` when given (servers that share one database);
+    otherwise, under a PostgreSQL B2CLAB_TEST_DATABASE_URL, a database made for this server alone
+    (dropped by ``stop()``), so the in-process tests, which empty the shared test database
+    after each test, never clobber it; otherwise SQLite in the instance folder.
+    ``public_url`` sets IDP_PUBLIC_URL (default: this server's own URL)."""
     instance = tmp_dir / "instance"
     log_path = tmp_dir / "server.log"
-    with open(log_path, "wb") as log:
-        process = subprocess.Popen([part.replace("{port}", str(port)) for part in command],
-                                   cwd=ROOT, env=server_env(instance, port, scheme),
-                                   stdout=log, stderr=subprocess.STDOUT,
-                                   stdin=subprocess.DEVNULL)
-    server = ServerProcess(f"{scheme}://localhost:{port}", process, log_path, instance)
+    owns_database = False
+    if database_url is None and databases.is_postgresql():
+        database_url, owns_database = databases.create_database("server"), True
+    elif database_url is None and databases.is_server_database():
+        database_url = databases.TEST_DATABASE_URL  # another server kind: shared, at your risk
+    env = server_env(instance, port, scheme, database_url, public_url)
+    try:
+        with open(log_path, "wb") as log:
+            process = subprocess.Popen([part.replace("{port}", str(port)) for part in command],
+                                       cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT,
+                                       stdin=subprocess.DEVNULL)
+    except BaseException:
+        if owns_database:
+            databases.drop_database(database_url)
+        raise
+    server = ServerProcess(f"{scheme}://localhost:{port}", process, log_path, instance,
+                           database_url, owns_database)
     server.wait_ready()
     return server
 

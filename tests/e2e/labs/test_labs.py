@@ -49,8 +49,8 @@ def labs_check(live_server, number: str) -> str:
     env = {**os.environ, "IDP_INSTANCE_PATH": str(live_server.instance_path),
            "IDP_PUBLIC_URL": live_server.base_url}
     env.pop("DATABASE_URL", None)
-    if os.environ.get("B2CLAB_TEST_DATABASE_URL"):
-        env["DATABASE_URL"] = os.environ["B2CLAB_TEST_DATABASE_URL"]
+    if live_server.database_url:  # PostgreSQL: the server's own database (tests/e2e/conftest)
+        env["DATABASE_URL"] = live_server.database_url
     result = subprocess.run([sys.executable, "-m", "flask", "--app", "app", "labs", "check",
                              number], cwd=Path(__file__).resolve().parents[3], env=env,
                             capture_output=True, text=True, timeout=60)
