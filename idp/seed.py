@@ -77,8 +77,8 @@ def _one_process_at_a_time():
     """On PostgreSQL, hold an advisory lock while preparing: processes starting together on
     an empty database would otherwise both create the tables (the second fails with
     "duplicate key ... pg_type_typname_nsp_index") and both create a signing key (two keys
-    in the JWKS).  The others wait, then find everything in place.  SQLite needs no lock
-    here: a file database is prepared by one process (gunicorn --preload) or by its first."""
+    in the JWKS).  The others wait, then find everything in place.  SQLite has no such lock:
+    there, let one process prepare a new file first (gunicorn --preload does)."""
     if db.engine.dialect.name != "postgresql":
         yield
         return

@@ -4,9 +4,10 @@ at instance B's token endpoint, refreshed at A, and every token verifies against
 instance's JWKS (one signing key, in the database).  A code or refresh token spent at one
 instance is refused at the other.
 
-Both start at once on an empty database (migrations must not collide), with A's public URL
-(IDP_PUBLIC_URL), so they have one issuer; the test posts to B's port directly.  Plain HTTP with ``requests`` (no browser).  Runs only when
-B2CLAB_TEST_DATABASE_URL is a PostgreSQL URL (CI's second run).
+Both start at once on an empty database (their migrations and seeding must not collide, and
+they must make one signing key between them), with A's public URL (IDP_PUBLIC_URL), so they
+have one issuer; the test posts to B's port directly.  Plain HTTP with ``requests`` (no
+browser).  Runs only when B2CLAB_TEST_DATABASE_URL is a PostgreSQL URL (CI's second run).
 """
 from __future__ import annotations
 
