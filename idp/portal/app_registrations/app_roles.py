@@ -2,16 +2,14 @@
 enable or disable it, and delete a disabled one (with its assignments), as Azure requires."""
 from __future__ import annotations
 
-from flask import Blueprint, flash, redirect, render_template, url_for
+from flask import Blueprint, flash, render_template
 
 from ...extensions import db
 from ...models._base import new_guid
-from ..common import audit_change
 from . import helpers
 from .forms import AppRoleForm
 
 bp = Blueprint("app_roles", __name__)
-CATEGORY = "ApplicationManagement"
 
 
 def _page(registration, form=None, status=200):
@@ -23,12 +21,7 @@ def _page(registration, form=None, status=200):
     ), status
 
 
-def _saved(registration, message: str, **details):
-    audit_change("Update application", category=CATEGORY, app_id=registration.client_id,
-                 displayName=registration.name, **details)
-    db.session.commit()
-    flash(message, "success")
-    return redirect(url_for(".index", id=registration.id), 303)
+_saved = helpers.saved
 
 
 def _find_role(registration, role_id: str) -> dict | None:

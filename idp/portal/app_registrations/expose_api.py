@@ -3,16 +3,13 @@ as ``{Application ID URI}/{scope}`` (``idp.store.clients.resolve_api_scope`` res
 As in Azure, a scope must be disabled before it can be deleted."""
 from __future__ import annotations
 
-from flask import Blueprint, flash, redirect, render_template, url_for
+from flask import Blueprint, flash, render_template
 
-from ...extensions import db
 from ...models._base import new_guid
-from ..common import audit_change
 from . import helpers
 from .forms import AppIdUriForm, ScopeForm
 
 bp = Blueprint("expose_api", __name__)
-CATEGORY = "ApplicationManagement"
 
 
 def _page(registration, uri_form=None, scope_form=None, status=200):
@@ -25,12 +22,7 @@ def _page(registration, uri_form=None, scope_form=None, status=200):
         scope_form=scope_form or ScopeForm(registration, formdata=None)), status
 
 
-def _saved(registration, message: str, **details):
-    audit_change("Update application", category=CATEGORY, app_id=registration.client_id,
-                 displayName=registration.name, **details)
-    db.session.commit()
-    flash(message, "success")
-    return redirect(url_for(".index", id=registration.id), 303)
+_saved = helpers.saved
 
 
 def _find_scope(registration, scope_id: str) -> dict | None:

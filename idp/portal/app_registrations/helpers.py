@@ -5,12 +5,14 @@ from __future__ import annotations
 import datetime as dt
 import secrets
 
+from flask import flash, redirect, url_for
+
 from ...extensions import db
 from ...models import AppRegistration, AppRoleAssignment, ClientSecret, DirectoryUser, UserIdentity
 from ...models._base import utcnow
 from ...store.hashing import token_digest
 from ...store.tenant import current_tenant
-from ..common import get_or_404
+from ..common import audit_change, get_or_404
 
 ACCOUNT_TYPES = {
     "b2c": "Accounts in any identity provider or organizational directory "
@@ -133,3 +135,12 @@ def assignment_rows(registration: AppRegistration) -> list[dict]:
                      if user and user.identities else "",
                      "role": role.get("display_name") or "(deleted role)"})
     return rows
+
+
+def saved(registration: AppRegistration, message: str, **details):
+    """Audit an update of ``registration``, commit it, and go back to the tab's page."""
+    audit_change("Update application", category="ApplicationManagement",
+                 app_id=registration.client_id, displayName=registration.name, **details)
+    db.session.commit()
+    flash(message, "success")
+    return redirect(url_for(".index", id=registration.id), 303)
