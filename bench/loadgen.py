@@ -37,7 +37,8 @@ function request()
     token = last
   end
   last = token
-  return wrk.format(nil, nil, nil, "grant_type=refresh_token{extra}&refresh_token=" .. encode(token))
+  local body = "grant_type=refresh_token{extra}&refresh_token=" .. encode(token)
+  return wrk.format(nil, nil, nil, body)
 end
 
 function response(status, headers, body)

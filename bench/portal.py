@@ -144,7 +144,7 @@ def report(args, seed_out: str, seed_seconds: float, rows: list, load: str) -> s
              f"- Data: `flask --app app demo seed --users {args.users} --audit {args.audit}` "
              f"took {seed_seconds:.1f} s in all (process start and migrations included); "
              f"it said: \"{seed_out.strip()}\"",
-             "- Server: `python app.py` (waitress, 16 threads), SQLite file in WAL mode, one "
+             "- Server: `python app.py` (waitress), SQLite file in WAL mode, one "
              "client sending requests one after another on loopback.",
              f"- Each row: one warm-up GET, then {args.repeat} timed GETs (headers and the "
              "whole body) by the client; median and p95 (nearest rank) in ms.", "",

@@ -2,7 +2,7 @@
 
     /tmp/venv/bin/pip install pyinstrument          # once; not a requirement of the app
     python bench/profile_endpoints.py                          # ms per request for each endpoint
-    python bench/profile_endpoints.py --profile token_cc       # plus pyinstrument's call tree for one
+    python bench/profile_endpoints.py --profile token_cc   # and pyinstrument's call tree of one
 
 Builds the app (``app.build_app``) on a new SQLite file in a temp folder, exactly as
 ``python app.py`` would, and calls it through Flask's test client from one thread: no HTTP

@@ -53,7 +53,8 @@ def children(pid: int) -> list[int]:
 
 
 def tree_rss_kib(pid: int) -> int:
-    """RSS of a process plus its children (gunicorn master + workers; shared pages counted twice)."""
+    """RSS of a process plus its children (gunicorn master and workers: shared pages are
+    counted once per process)."""
     return sum(rss_kib(p) or 0 for p in [pid, *children(pid)])
 
 

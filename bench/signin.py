@@ -94,7 +94,8 @@ class SignInClient:
                            allow_redirects=False, timeout=30)
         location = answer.headers.get("Location", "")
         if answer.status_code not in (302, 303) or not location.startswith(self.redirect_uri):
-            raise RuntimeError(f"sign-in page: {answer.status_code} {location or answer.text[:200]!r}")
+            raise RuntimeError(f"sign-in page: {answer.status_code} "
+                               f"{location or answer.text[:200]!r}")
         code = parse_qs(urlsplit(location).query).get("code", [""])[0]
         token = http.post(f"{self.policy_base}/oauth2/v2.0/token", timeout=30, data={
             "grant_type": "authorization_code", "code": code,

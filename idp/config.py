@@ -27,7 +27,10 @@ DEFAULTS: dict[str, tuple[object, str]] = {
     "IDP_CODE_LIFETIME": (600, "authorization code lifetime in seconds (B2C: about 10 minutes)"),
     "IDP_TRANSACTION_LIFETIME": (3600, "how long a user-flow run may stay open, in seconds"),
     "IDP_VERIFICATION_CODE_LIFETIME": (300, "e-mail verification code lifetime in seconds"),
-    "IDP_SERVER_THREADS": (16, "worker threads of the built-in waitress server"),
+    # 8, not 16: with fewer threads contending for the GIL, token and discovery requests went
+    # 13-26 % faster (bench/results.md); not fewer, because the sample app and the lab apps
+    # call this same server back (tokens, API connectors) while their request holds a thread.
+    "IDP_SERVER_THREADS": (8, "worker threads of the built-in waitress server"),
     # MSAL refuses http authorities; this mode lets MSAL labs run (idp/tls.py).
     "IDP_HTTPS": (False, "serve https with a local CA and certificate made into instance/ "
                          "(python app.py --https)"),

@@ -77,11 +77,12 @@ def test_every_row_names_existing_tests_and_a_grade():
 
 
 def test_the_check_catches_a_missing_test_a_bad_grade_and_a_row_without_test():
+    real = "`tests/test_parity_map.py::test_every_row_names_existing_tests_and_a_grade`"
     text = "\n".join([
         "| Behaviour | Grade | Test | Notes |", "|---|---|---|---|",
-        "| a | full | `tests/test_parity_map.py::test_every_row_names_existing_tests_and_a_grade` | |",
+        f"| a | full | {real} | |",
         "| b | full | `tests/test_parity_map.py::test_that_does_not_exist` | |",
-        "| c | mostly | `tests/test_parity_map.py::test_every_row_names_existing_tests_and_a_grade` | |",
+        f"| c | mostly | {real} | |",
         "| d | not yet | — | |",
         "| e | partial | `tests/no_such_file.py::test_x` | |",
     ])

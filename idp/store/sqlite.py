@@ -46,7 +46,7 @@ def _one_writer_at_a_time(engine) -> None:
 
     SQLite has one writer at a time.  A thread that finds the write lock taken waits in
     SQLite's busy handler, which sleeps 1, 2, 5, 10 ... up to 100 ms between tries, so under
-    load (waitress runs 16 threads) writers slept far longer than the writes took and token
+    load (waitress runs several threads) writers slept far longer than the writes took and token
     requests had second-long tails (bench/results.md).  Here a transaction takes a process lock
     at its first INSERT, UPDATE or DELETE and gives it back at commit or rollback: the next
     writer starts the moment the lock is free.  Reads never take it.  Other processes (gunicorn
