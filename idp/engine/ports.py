@@ -26,8 +26,12 @@ class Directory(Protocol):
     def find_local_account(self, sign_in_type: str, sign_in_name: str) -> AccountRef | None:
         """The account whose local identity is ``sign_in_name`` (case-insensitive), or None."""
 
-    def check_password(self, object_id: str, password: str) -> bool:
-        """True when ``password`` is the account's password."""
+    def check_password(self, object_id: str | None, password: str) -> bool:
+        """True when ``password`` is the account's password.
+
+        ``object_id`` None (no such account) costs as much as a real check and is False, so
+        the answer's timing does not tell which accounts exist (ASVS V2.2).
+        """
 
     def create_local_account(self, *, sign_in_type: str, sign_in_name: str, email: str | None,
                              password: str, attributes: dict[str, Any]) -> str:

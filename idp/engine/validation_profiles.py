@@ -43,6 +43,7 @@ def authenticate_local(directory, policy, sign_in_type: str, name: str, password
     account = directory.find_local_account(sign_in_type, name)
     activity = "Validate local account credentials"
     if account is None:
+        directory.check_password(None, password)  # as slow as a wrong password: no timing oracle
         event(activity, result="failure", reason="not found")
         raise FieldError.of("UserMessageIfClaimsPrincipalDoesNotExist")
     user = account.object_id

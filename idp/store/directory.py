@@ -93,9 +93,9 @@ class SqlDirectory:
                 extra[claim] = value
         user.attributes = extra
 
-    def check_password(self, object_id: str, password: str) -> bool:
-        user = self._user(object_id)
-        return user is not None and check_password(password, user.password_hash)
+    def check_password(self, object_id: str | None, password: str) -> bool:
+        user = self._user(object_id) if object_id else None
+        return check_password(password, user.password_hash if user else None)
 
     def create_local_account(self, *, sign_in_type: str, sign_in_name: str, email: str | None,
                              password: str, attributes: dict[str, Any]) -> str:

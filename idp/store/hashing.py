@@ -1,6 +1,7 @@
 """Password and token hashing."""
 from __future__ import annotations
 
+import functools
 import hashlib
 import hmac
 import secrets
@@ -21,10 +22,22 @@ def hash_password(password: str) -> str:
     return bcrypt.hashpw(password.encode("utf-8"), bcrypt.gensalt(rounds=rounds)).decode()
 
 
+@functools.lru_cache(maxsize=4)
+def _stand_in_hash(rounds: int) -> bytes:
+    """A hash of a random password at the configured cost, checked when there is no account or
+    no password, so that answer takes as long as a wrong password (ASVS V2.2: no timing oracle
+    for which accounts exist).  Derived once per process; nothing depends on its value."""
+    return bcrypt.hashpw(secrets.token_bytes(16), bcrypt.gensalt(rounds=rounds))
+
+
 def check_password(password: str, password_hash: str | None) -> bool:
-    raw = password.encode("utf-8")
-    if not password_hash or len(raw) > BCRYPT_MAX_BYTES:
-        return False  # such a password could never have been set
+    """True when ``password`` matches ``password_hash``; with no hash (no account, or an account
+    without a local password), a check of the same cost that is always False."""
+    raw = password.encode("utf-8")[:BCRYPT_MAX_BYTES]
+    if not password_hash or len(password.encode("utf-8")) > BCRYPT_MAX_BYTES:
+        # such a password could never have been set; spend the same time anyway
+        bcrypt.checkpw(raw, _stand_in_hash(int(current_app.config["IDP_BCRYPT_ROUNDS"])))
+        return False
     return bcrypt.checkpw(raw, password_hash.encode())
 
 
