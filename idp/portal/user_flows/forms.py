@@ -118,3 +118,32 @@ class LocalizedStringsForm(FlaskForm):
 
     file = FileField("Overrides file (JSON)", validators=[
         FileRequired("Choose a JSON file (start from Download defaults).")])
+
+
+#: the flow types whose sign-in page offers identity providers (B2C: password reset and ROPC
+#: are local accounts only; profile editing's social sign-in is not offered by B2C Lab yet)
+FEDERATING_TYPES = ("signUpOrSignIn", "signUp", "signIn")
+
+
+class FlowIdentityProvidersForm(FlaskForm):
+    """User flow > Identity providers: the local account type and a tick per configured
+    provider (its choices are the tenant's providers, set by the view)."""
+
+    local_account_type = SelectField("Local accounts", validate_choice=False,
+                                     choices=choices(LOCAL_ACCOUNTS))
+    identity_providers = SelectMultipleField("Social identity providers",
+                                             validate_choice=False)
+
+    def validate_local_account_type(self, field):
+        if field.data not in dict(LOCAL_ACCOUNTS):
+            raise ValidationError("Choose Email signup, User ID signup or None.")
+        if field.data == "none" and not self.identity_providers.data:
+            raise ValidationError("None needs at least one identity provider ticked below: "
+                                  "otherwise the user flow has nothing to sign in with.")
+
+    def validate_identity_providers(self, field):
+        known = {value for value, _label in self.identity_providers.choices or []}
+        unknown = [value for value in field.data or [] if value not in known]
+        if unknown:
+            raise ValidationError("An identity provider ticked here no longer exists (deleted "
+                                  "meanwhile?). Reload the page and tick again.")
