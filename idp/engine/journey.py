@@ -16,6 +16,8 @@ from .languages import LanguageSettings
 
 #: claims that are never stored in the bag, the transaction or the trace.
 TRANSIENT_CLAIMS = frozenset({"password", "newPassword", "reenterPassword", "currentPassword"})
+#: claims kept for the token but never shown in the trace (a provider's access token)
+HIDDEN_IN_TRACE = frozenset({"identityProviderAccessToken"})
 
 
 @dataclass(frozen=True)
@@ -204,8 +206,10 @@ def _public(bag: Mapping[str, Any]) -> dict[str, Any]:
 def _trace(state: RunState, step: OrchestrationStep, status: str, now: float, *,
            profile: str | None = None, reason: str = "", added: Mapping[str, Any] = (),
            calls: list | None = None) -> None:
+    shown = {k: "(hidden: a token)" if k in HIDDEN_IN_TRACE else v
+             for k, v in _public(state.bag).items()}
     entry = {"order": step.order, "type": step.type, "profile": profile, "status": status,
-             "reason": reason, "claims_added": sorted(added), "bag": _public(state.bag),
+             "reason": reason, "claims_added": sorted(added), "bag": shown,
              "at": now}
     if calls:
         entry["calls"] = list(calls)

@@ -42,7 +42,8 @@ _PASSWORD = ("error_passwordEntryMismatch", "error_passwordTooLong", "error_pass
 PAGES: dict[str, PageStrings] = {
     "api.signuporsignin": PageStrings(
         "Unified sign up or sign in page",
-        ("heading", "local_intro_email", "local_intro_username", "logonIdentifier_email",
+        ("heading", "social_intro", "local_intro_email", "local_intro_username",
+         "logonIdentifier_email",
          "logonIdentifier_username", "password", "button_signin", "forgotpassword_link",
          "createaccount_intro", "createaccount_one_link", "divider_title", "remember_me",
          "requiredField_email",
