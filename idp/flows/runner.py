@@ -41,7 +41,7 @@ def run(tx: FlowTransaction, ctx: PolicyContext, submission: dict | None = None)
     state = RunState.from_json({**tx.state, "trace": list(tx.trace)})
     step_before = state.step
     events: list[dict] = []
-    ports = make_ports(ctx.tenant, ctx.catalogue)
+    ports = make_ports(ctx.tenant, ctx.catalogue, transaction_id=tx.id)
     device = request.cookies.get(MFA_DEVICE_COOKIE)
     context = {**tx.request, "browser_mfa_device": token_digest(device) if device else None}
     outcome = advance(journey, state, handlers=HANDLERS, request=context, ports=ports,
@@ -62,6 +62,9 @@ def run(tx: FlowTransaction, ctx: PolicyContext, submission: dict | None = None)
         tx.status = "failed"
         req = AuthorizeRequest.from_json(tx.request)
         response = error_to_app(req.redirect_uri, req.response_mode, req.state, outcome.error)
+    elif outcome.view.get("contract") == "redirect":  # to an identity provider
+        response = redirect(outcome.view["redirect"], 302)
+        response.headers["Cache-Control"] = "no-store"
     elif submission is not None and state.step != step_before:
         response = redirect(page_url(ctx, tx), 303)  # a new page: Post/Redirect/Get
     else:
