@@ -88,6 +88,19 @@ def flows_using(provider_id: str) -> list[UserFlow]:
             if provider_id in [str(v) for v in (flow.config or {}).get("identity_providers") or []]]
 
 
+def provider_for_issuer(issuer: str, providers: list[IdentityProvider] | None = None
+                        ) -> IdentityProvider | None:
+    """The configured provider a federated identity's ``issuer`` came from (the Users page
+    names it): Facebook and Google by their issuer names, OpenID Connect by the token issuer's
+    host equal to the metadata URL's host.  None when none matches (deleted since)."""
+    host = (urlsplit(issuer).hostname or issuer).lower() if "://" in issuer else issuer.lower()
+    for provider in providers if providers is not None else list_providers():
+        if issuer_name(provider) == issuer.lower() or (
+                provider.kind == "oidc" and issuer_name(provider) == host):
+            return provider
+    return None
+
+
 # -- what the runtime needs ------------------------------------------------------------------
 
 def is_practice(provider: IdentityProvider) -> bool:

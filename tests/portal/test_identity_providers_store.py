@@ -101,3 +101,14 @@ def test_providers_for_flow_in_the_flow_order_skipping_deleted(app):
         assert store.flows_using(google.id) == []
         assert [p.display_name for p in store.list_providers()] == ["Facebook", "Google"]
         assert store.provider_named(" google ").id == google.id
+
+
+def test_provider_for_issuer(app):
+    with app.app_context():
+        facebook = add("facebook", "Facebook")
+        oidc = add("oidc", "Partner", metadata_url="https://login.partner.example/t/.well-known/x")
+        assert store.provider_for_issuer("facebook.com").id == facebook.id
+        assert store.provider_for_issuer("https://login.partner.example/t/v2.0").id == oidc.id
+        assert store.provider_for_issuer("login.partner.example").id == oidc.id
+        assert store.provider_for_issuer("google.com") is None
+        assert store.provider_for_issuer("https://other.example/") is None
