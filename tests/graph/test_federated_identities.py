@@ -1,5 +1,6 @@
-"""Graph ``/users`` (identities come with ``$select``, as in Graph): a user who signed up with a social provider shows its ``federated``
-identity next to the local one, and ``identities/any(...)`` finds the user by it."""
+"""Graph ``/users`` (identities come with ``$select``, as in Graph): a user who signed up with
+a social provider shows its ``federated`` identity next to the local one, and
+``identities/any(...)`` finds the user by it."""
 from __future__ import annotations
 
 from urllib.parse import quote
