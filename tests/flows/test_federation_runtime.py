@@ -1,0 +1,291 @@
+"""Federation through the runtime: the unified page's buttons, the redirect to the provider,
+the reply at ``/{tenant}.onmicrosoft.com/oauth2/authresp``, sign-up (social account sign-up
+page, PostFederationSignup connector) then sign-in by the federated identity, the token's
+``idp``, and every error ending with nothing written.  The provider is a real HTTP server on
+loopback (tests/flows/federation_provider.py); the Flask test client plays the browser."""
+from __future__ import annotations
+
+import base64
+import json
+from urllib.parse import parse_qs, urlsplit
+
+import pytest
+
+from idp.extensions import db
+from idp.models import (ApiConnector, AuditRecord, DirectoryUser, FlowTransaction,
+                        IdentityProvider, UserFlow, UserIdentity)
+from idp.store.secret_box import seal
+from tests import connector_server
+from tests.factories import BASE
+
+from . import federation_provider
+from .federation_provider import ProviderServer
+
+AUTHRESP = "/contoso.onmicrosoft.com/oauth2/authresp"
+
+
+@pytest.fixture
+def provider():
+    server = ProviderServer()
+    stop = federation_provider.start(server)
+    yield server
+    stop()
+
+
+def configure(app, provider, kind="oidc", flow_changes=None) -> str:
+    """Add the provider (as the Identity providers blade would) and tick it in B2C_1_susi."""
+    with app.app_context():
+        row = IdentityProvider(kind=kind, display_name="Contoso ID" if kind == "oidc"
+                               else kind.capitalize(), client_id=provider.client_id,
+                               client_secret_encrypted=seal(provider.client_secret),
+                               metadata_url=provider.base + "/.well-known/openid-configuration",
+                               scope="openid profile email", response_type="code",
+                               response_mode="form_post", claims_mapping={})
+        db.session.add(row)
+        db.session.flush()
+        flow = db.session.execute(db.select(UserFlow).filter_by(name_key="b2c_1_susi")).scalar_one()
+        flow.config = {**flow.config, "identity_providers": [row.id], **(flow_changes or {})}
+        db.session.commit()
+        return row.id
+
+
+def params_of(url: str) -> dict:
+    return {k: v[0] for k, v in parse_qs(urlsplit(url).query).items()}
+
+
+def to_provider(flow, exchange="ContosoIDExchange", **authorize_params):
+    rp = flow.rp()
+    flow.authorize(rp["client_id"], rp["redirect_uri"], **authorize_params)
+    assert exchange in flow.page.ids, flow.text[:3000]
+    response = flow.submit("claimsProviderSelectionForm", "select", exchange=exchange)
+    assert response.status_code == 302, response.get_data(as_text=True)[:2000]
+    return response.location
+
+
+def reply(flow, data, method="post"):
+    call = flow.client.post if method == "post" else flow.client.get
+    response = call(AUTHRESP, data=data) if method == "post" else call(AUTHRESP, query_string=data)
+    flow.last = response
+    if response.status_code == 303 and "/api/step" in response.location:
+        return flow.get(response.location)
+    return response
+
+
+def id_token_claims(flow, code) -> dict:
+    rp = flow.rp()
+    body = flow.token({"grant_type": "authorization_code", "code": code,
+                       "redirect_uri": rp["redirect_uri"]},
+                      auth=(rp["client_id"], rp["secret"])).get_json()
+    payload = body["id_token"].split(".")[1]
+    return json.loads(base64.urlsafe_b64decode(payload + "=" * (-len(payload) % 4)))
+
+
+def nothing_written(app) -> bool:
+    with app.app_context():
+        return (db.session.scalar(db.select(db.func.count()).select_from(DirectoryUser)) == 0
+                and db.session.scalar(db.select(db.func.count()).select_from(UserIdentity)) == 0)
+
+
+def test_unified_page_shows_b2cs_social_buttons(flow, app, provider):
+    configure(app, provider)
+    rp = flow.rp()
+    flow.authorize(rp["client_id"], rp["redirect_uri"])
+    html = flow.text
+    assert '<div class="claims-provider-list-buttons social"' in html
+    assert 'class="accountButton firstButton claims-provider-selection" id="ContosoIDExchange"' \
+        in html
+    assert "Sign in with your social account" in html
+    assert "localAccountForm" in flow.page.forms  # the local account form is still there
+
+
+def test_oidc_sign_up_then_sign_in(flow, app, provider):
+    configure(app, provider)
+    location = to_provider(flow)
+    params = params_of(location)
+    assert location.startswith(provider.base + "/authorize?")
+    assert params["redirect_uri"] == BASE + AUTHRESP
+    assert params["response_mode"] == "form_post" and params["nonce"]
+    assert params["scope"] == "openid profile email"
+    reply(flow, {"code": provider.consent(location), "state": params["state"]})
+    # the social account sign-up page, prefilled from the mapped claims
+    fields = flow.page.forms["attributeVerificationForm"]["fields"]
+    assert fields["displayName"] == "Ann Lee" and fields["givenName"] == "Ann"
+    assert fields["surname"] == "Lee"
+    assert nothing_written(app)
+    [token_request] = provider.token_requests
+    assert token_request["client_secret"] == provider.client_secret
+    assert token_request["redirect_uri"] == BASE + AUTHRESP
+    flow.submit("attributeVerificationForm", "continue", displayName="Ann L.", givenName="Ann",
+                surname="Lee")
+    claims = id_token_claims(flow, flow.redirect_params()["code"])
+    assert claims["idp"] == provider.base and claims["newUser"] is True
+    assert claims["name"] == "Ann L." and claims["given_name"] == "Ann"
+    assert claims["emails"] == ["ann.lee@example.com"]
+    with app.app_context():
+        identity = db.session.execute(db.select(UserIdentity)).scalar_one()
+        assert (identity.sign_in_type, identity.issuer, identity.issuer_assigned_id) == (
+            "federated", provider.base, "persona-sub-1")
+        assert db.session.scalar(db.select(db.func.count()).select_from(AuditRecord).filter_by(
+            activity="Federate with an identity provider")) == 1
+        trace = db.session.execute(db.select(FlowTransaction)).scalars().first().trace
+    shown = json.dumps(trace)
+    assert '"kind": "federation"' in shown and "mapped_claims" in shown
+    assert provider.issued and not any(token in shown for token in provider.issued)
+
+    # later: straight in (prompt=login, so the SSO session does not short-cut it)
+    location = to_provider(flow, prompt="login")
+    params = params_of(location)
+    reply(flow, {"code": provider.consent(location), "state": params["state"]})
+    claims = id_token_claims(flow, flow.redirect_params()["code"])
+    assert claims["idp"] == provider.base and "newUser" not in claims
+    assert claims["name"] == "Ann L."  # from the directory
+    with app.app_context():
+        assert db.session.scalar(db.select(db.func.count()).select_from(DirectoryUser)) == 1
+
+
+def test_facebook_kind_uses_dialog_access_token_and_me(flow, app, provider):
+    app.config["IDP_PRACTICE_FACEBOOK_URL"] = provider.base
+    configure(app, provider, kind="facebook")
+    location = to_provider(flow, exchange="FacebookExchange")
+    params = params_of(location)
+    assert location.startswith(provider.base + "/dialog/oauth?")
+    assert params["response_type"] == "code" and "nonce" not in params
+    assert params["scope"] == "openid profile email"
+    reply(flow, {"code": provider.consent(location), "state": params["state"]}, method="get")
+    assert provider.me_requests == [{"fields": "id,first_name,last_name,name,email"}]
+    flow.submit("attributeVerificationForm", "continue", displayName="Ann Lee", givenName="Ann",
+                surname="Lee")
+    claims = id_token_claims(flow, flow.redirect_params()["code"])
+    assert claims["idp"] == "facebook.com"
+    with app.app_context():
+        identity = db.session.execute(db.select(UserIdentity)).scalar_one()
+        assert (identity.issuer, identity.issuer_assigned_id) == ("facebook.com", "1000001")
+
+
+def test_post_federation_signup_connector_gets_the_federated_identity(flow, app, provider):
+    connector = connector_server.ConnectorServer()
+    url, stop = connector_server.start(connector)
+    try:
+        with app.app_context():
+            row = ApiConnector(display_name="prefill", endpoint_url=url, auth_type="basic",
+                               username="lab", secret_encrypted=seal("pw"), timeout_seconds=2)
+            db.session.add(row)
+            db.session.commit()
+            connector_id = row.id
+        configure(app, provider, flow_changes={"api_connectors": {
+            "PostFederationSignup": connector_id}})
+        connector.answer(200, {"version": "1.0.0", "action": "Continue",
+                               "displayName": "Prefilled by the API"})
+        location = to_provider(flow)
+        reply(flow, {"code": provider.consent(location), "state": params_of(location)["state"]})
+        [call] = connector.received
+        body = call["json"]
+        assert body["identities"] == [{"signInType": "federated", "issuer": provider.base,
+                                       "issuerAssignedId": "persona-sub-1"}]
+        assert body["step"] == "PostFederationSignup" and body["email"] == "ann.lee@example.com"
+        assert body["givenName"] == "Ann" and "objectId" not in body
+        fields = flow.page.forms["attributeVerificationForm"]["fields"]
+        assert fields["displayName"] == "Prefilled by the API"
+        assert nothing_written(app)
+
+        connector.answer(200, {"version": "1.0.0", "action": "ShowBlockPage",
+                               "userMessage": "Not from that provider, sorry."})
+        location = to_provider(flow, prompt="login")
+        reply(flow, {"code": provider.consent(location), "state": params_of(location)["state"]})
+        assert "Not from that provider, sorry." in flow.text
+        assert nothing_written(app)
+    finally:
+        stop()
+
+
+def test_consent_denied_goes_back_to_the_app_as_a_cancel(flow, app, provider):
+    configure(app, provider)
+    location = to_provider(flow)
+    response = reply(flow, {"error": "access_denied", "error_reason": "user_denied",
+                            "error_description": "Permissions error",
+                            "state": params_of(location)["state"]})
+    params = flow.redirect_params(response)
+    assert params["error"] == "access_denied" and params["state"] == "st-123"
+    assert params["error_description"].startswith("AADB2C90091:")
+    assert provider.token_requests == [] and nothing_written(app)
+
+
+@pytest.mark.parametrize("lesson, code, words", [
+    ("wrong_key", "AADB2C90273", "signature"),
+    ("wrong_nonce", "AADB2C90273", "nonce"),
+    ("token_500", "AADB2C90275", "token endpoint"),
+])
+def test_broken_provider_answers_end_with_server_error(flow, app, provider, lesson, code, words):
+    configure(app, provider)
+    provider.lesson = lesson
+    location = to_provider(flow)
+    response = reply(flow, {"code": provider.consent(location),
+                            "state": params_of(location)["state"]})
+    params = flow.redirect_params(response)
+    assert params["error"] == "server_error"
+    assert params["error_description"].startswith(code) and words in params["error_description"]
+    assert nothing_written(app)
+    with app.app_context():
+        audit = db.session.execute(db.select(AuditRecord).filter_by(
+            activity="Federate with an identity provider")).scalar_one()
+        assert audit.result == "failure"
+
+
+def test_provider_error_redirect(flow, app, provider):
+    configure(app, provider)
+    location = to_provider(flow)
+    response = reply(flow, {"error": "server_error", "error_description": "The provider broke",
+                            "state": params_of(location)["state"]})
+    params = flow.redirect_params(response)
+    assert params["error"] == "server_error" and "The provider broke" in params["error_description"]
+    assert nothing_written(app)
+
+
+def test_state_mismatch_is_refused(flow, app, provider):
+    configure(app, provider)
+    location = to_provider(flow)
+    params = params_of(location)
+    raw = params["state"][len("StateProperties="):]
+    data = json.loads(base64.urlsafe_b64decode(raw + "=" * (-len(raw) % 4)))
+    forged = "StateProperties=" + base64.urlsafe_b64encode(json.dumps(
+        {"TID": data["TID"], "RV": "guessed"}).encode()).decode().rstrip("=")
+    response = reply(flow, {"code": provider.consent(location), "state": forged})
+    assert flow.redirect_params(response)["error"] == "server_error"
+    assert provider.token_requests == [] and nothing_written(app)
+    # a state that names no run of this browser: B2C's "trouble loading your current state"
+    response = flow.client.post(AUTHRESP, data={"code": "x", "state": "garbage"})
+    assert response.status_code == 400 and "state" in response.get_data(as_text=True)
+
+
+def test_unreachable_provider(flow, app, provider):
+    configure(app, provider)
+    with app.app_context():
+        row = db.session.execute(db.select(IdentityProvider)).scalar_one()
+        row.metadata_url = "http://127.0.0.1:9/.well-known/openid-configuration"
+        db.session.commit()
+    rp = flow.rp()
+    flow.authorize(rp["client_id"], rp["redirect_uri"])
+    response = flow.submit("claimsProviderSelectionForm", "select", exchange="ContosoIDExchange")
+    params = flow.redirect_params(response)
+    assert params["error"] == "server_error" and params["error_description"].startswith(
+        "AADB2C90275")
+    assert nothing_written(app)
+
+
+def test_a_form_post_without_the_cookie_is_posted_again_from_our_origin(flow, app, provider):
+    configure(app, provider)
+    location = to_provider(flow)
+    state = params_of(location)["state"]
+    flow.client.delete_cookie("x-ms-cpim-trans", domain="localhost")
+    response = flow.client.post(AUTHRESP, data={"code": "c", "state": state})
+    html = response.get_data(as_text=True)
+    assert response.status_code == 200 and 'name="x-b2clab-resent"' in html
+    assert nothing_written(app)
+
+
+def test_social_only_flow_shows_buttons_only(flow, app, provider):
+    configure(app, provider, flow_changes={"local_account_type": "none"})
+    rp = flow.rp()
+    flow.authorize(rp["client_id"], rp["redirect_uri"])
+    assert "ContosoIDExchange" in flow.page.ids
+    assert "localAccountForm" not in flow.page.forms
