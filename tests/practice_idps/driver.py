@@ -12,6 +12,8 @@ from urllib.parse import parse_qs, urlsplit
 
 import requests
 
+from practice_idps.personas import SEEDED
+
 TENANT = "contoso"
 AUTHORIZE = {"facebook": "/dialog/oauth", "google": "/o/oauth2/v2/auth"}
 SCOPES = {"facebook": "email public_profile", "google": "openid profile email"}
@@ -33,6 +35,10 @@ class PracticeDriver:
     base: str
     kind: str
     http: requests.Session = field(default_factory=requests.Session)
+
+    @property
+    def personas(self):
+        return SEEDED[self.kind]
 
     @property
     def root(self) -> str:
