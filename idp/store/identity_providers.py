@@ -132,8 +132,8 @@ def issuer_name(provider: IdentityProvider, token_issuer: str | None = None) -> 
 
     ``facebook.com`` and ``google.com`` as B2C writes them.  For OpenID Connect B2C's built-in
     technical profile maps the ID token's ``iss`` claim to the identity provider, so the runtime
-    passes it as ``token_issuer``; without one (the portal, before any sign-in) this falls back
-    to the host of the metadata URL, which is what the blade shows as the expected issuer.
+    passes it as ``token_issuer``; without one this falls back to the host of the metadata URL,
+    which only :func:`provider_for_issuer` uses (to match a recorded ``iss`` by its host).
     """
     if provider.kind in ISSUER_NAMES:
         return ISSUER_NAMES[provider.kind]

@@ -170,12 +170,14 @@ def test_create_openid_connect_provider(admin, client, app, metadata):
     assert provider.claims_mapping == {"user_id": "oid", "display_name": "name",
                                        "given_name": "given_name", "surname": "family_name",
                                        "email": "upn"}
-    html = client.get(response.location).get_data(as_text=True)
+    html = unescape(client.get(response.location).get_data(as_text=True))
+    assert ("Its discovery document names the issuer https://login.partner.example/t/v2.0: the "
+            "ID token's iss, which federated identities record.") in html
     assert "oidc-secret" not in html
     assert f'value="{url}"' in html and 'value="oid"' in html
     row = html.split('id="mapping-email"')[1].split("</tr>")[0]
     assert "<code>upn</code>" in row and "<code>email</code>" in row
-    assert 'id="provider-issuer">127.0.0.1</code>' in html
+    assert "id=\"provider-issuer\">the ID token's <code>iss</code>" in html
     [record] = audits(app, "Create identity provider")
     assert record.additional_details["metadataUrl"] == url
     assert "user_id=oid" in record.additional_details["claimsMapping"]

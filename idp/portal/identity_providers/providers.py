@@ -62,7 +62,7 @@ def create(kind: str):
         _audit("Create identity provider", provider)
         db.session.commit()
         flash(f"Identity provider '{provider.display_name}' created. Tick it on a user flow's "
-              "Identity providers page to show its button.", "success")
+              "Identity providers page to show its button." + _issuer_note(form), "success")
         return redirect(url_for(".update_provider", provider_id=provider.id), 303)
     return _page(form, kind, None, 200 if request.method == "GET" else 400)
 
@@ -75,7 +75,8 @@ def update_provider(provider_id: str):
         _apply(provider, form)
         _audit("Update identity provider", provider)
         db.session.commit()
-        flash(f"Identity provider '{provider.display_name}' saved.", "success")
+        flash(f"Identity provider '{provider.display_name}' saved." + _issuer_note(form),
+              "success")
         return redirect(url_for(".update_provider", provider_id=provider.id), 303)
     return _page(form, provider.kind, provider, 200 if request.method == "GET" else 400)
 
@@ -84,11 +85,18 @@ def _discovered(form) -> bool:
     """On Save of an OpenID Connect provider: fetch its discovery document."""
     if not isinstance(form, OidcProviderForm):
         return True
-    _document, problem = document_problem(form.metadata_url.data, form.response_type.data)
+    document, problem = document_problem(form.metadata_url.data, form.response_type.data)
     if problem:
         form.metadata_url.errors = [*form.metadata_url.errors, problem]
         return False
+    form.discovered_issuer = document["issuer"]
     return True
+
+
+def _issuer_note(form) -> str:
+    issuer = getattr(form, "discovered_issuer", None)
+    return (f" Its discovery document names the issuer {issuer}: the ID token's iss, which "
+            "federated identities record.") if issuer else ""
 
 
 def _apply(provider: IdentityProvider, form) -> None:
@@ -137,8 +145,8 @@ def _page(form, kind: str, provider: IdentityProvider | None, status: int):
         "portal/identity_providers/provider.html", form=form, kind=kind, kind_label=IDP_KINDS[kind],
         provider=provider, reply_url=store.reply_url(), rows=mapping_rows(kind, mapping),
         console=store.practice_root(kind) + "/" if kind in store.ISSUER_NAMES else None,
-        issuer=store.issuer_name(provider) if provider is not None else
-        store.ISSUER_NAMES.get(kind),
+        # OpenID Connect: the ID token's iss, known at sign-in (the flash after Save names it)
+        issuer=store.ISSUER_NAMES.get(kind),
         flows=store.flows_using(provider.id) if provider is not None else []), status
 
 
