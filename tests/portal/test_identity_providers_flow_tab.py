@@ -1,5 +1,6 @@
-"""User flow > Identity providers: the local account type plus a tick per configured provider
-(``config["identity_providers"]``), "None" only with a provider ticked, CSRF required."""
+"""User flow > Identity providers (and New user flow's "2. Identity providers"): the local
+account type plus a tick per configured provider (``config["identity_providers"]``), "None"
+only with a provider ticked, CSRF required."""
 from __future__ import annotations
 
 from html import unescape
@@ -116,3 +117,31 @@ def test_csrf_required_when_signed_in(admin, client, app, setup):
         "local_account_type": "username", "identity_providers": [setup["google"]]})
     assert response.status_code == 400
     assert config(app, setup["flow"]) == {"local_account_type": "email"}
+
+
+def _new_flow(admin, **fields):
+    data = {"flow_type": "signUpOrSignIn", "local_account_type": "email",
+            "mfa_method": "email", "mfa_enforcement": "off", **fields}
+    return admin.post_form("/portal/user-flows/new", **data)
+
+
+def test_new_user_flow_ticks_providers(admin, client, app, setup):
+    html = client.get("/portal/user-flows/new").get_data(as_text=True)
+    assert f'id="idp-{setup["partner"]}"' in html
+    response = _new_flow(admin, name="social2", local_account_type="none",
+                         identity_providers=[setup["partner"], setup["google"]])
+    assert response.status_code == 303, response.get_data(as_text=True)[-3000:]
+    with app.app_context():
+        flow = db.session.scalars(db.select(UserFlow).filter_by(name_key="b2c_1_social2")).one()
+        assert flow.config["local_account_type"] == "none"
+        assert flow.config["identity_providers"] == [setup["google"], setup["partner"]]
+
+
+def test_new_user_flow_with_none_and_no_provider_is_refused(admin, client, app, setup):
+    response = _new_flow(admin, name="lonely", local_account_type="none")
+    assert response.status_code == 200
+    assert ("Local accounts None needs at least one identity provider ticked: otherwise the "
+            "user flow has nothing to sign in with.") in unescape(response.get_data(as_text=True))
+    with app.app_context():
+        assert db.session.scalars(db.select(UserFlow).filter_by(name_key="b2c_1_lonely")
+                                  ).first() is None

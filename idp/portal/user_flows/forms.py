@@ -12,6 +12,9 @@ from ..common import choices
 from .config import FLOW_TYPE_LABELS, name_problem
 
 LOCAL_ACCOUNTS = [("email", "Email signup"), ("username", "User ID signup"), ("none", "None")]
+#: the flow types whose sign-in page offers identity providers (B2C: password reset and ROPC
+#: are local accounts only; profile editing's social sign-in is not offered by B2C Lab yet)
+FEDERATING_TYPES = ("signUpOrSignIn", "signUp", "signIn")
 MFA_METHODS = [("email", "Email"), ("phone", "SMS or phone call"), ("sms", "SMS only"),
                ("call", "Phone call only"), ("totp", "Authenticator app - TOTP")]
 MFA_ENFORCEMENT = [("off", "Off"), ("always", "Always on"), ("conditional", "Conditional")]
@@ -21,6 +24,9 @@ class NewUserFlowForm(FlaskForm):
     flow_type = SelectField("User flow type", choices=choices(list(FLOW_TYPE_LABELS.items())))
     name = StringField("Name", validators=[DataRequired(message="Enter a name.")])
     local_account_type = SelectField("Local accounts", choices=choices(LOCAL_ACCOUNTS))
+    #: the tenant's providers (choices set by the view); only for FEDERATING_TYPES
+    identity_providers = SelectMultipleField("Social identity providers",
+                                             validate_choice=False)
     mfa_method = SelectField("Type of method", choices=choices(MFA_METHODS))
     mfa_enforcement = SelectField("MFA enforcement", choices=choices(MFA_ENFORCEMENT))
 
@@ -28,6 +34,16 @@ class NewUserFlowForm(FlaskForm):
         problem = name_problem(field.data or "")
         if problem:
             raise ValidationError(problem)
+
+    def validate_identity_providers(self, field):
+        known = {value for value, _label in field.choices or []}
+        if any(value not in known for value in field.data or []):
+            raise ValidationError("An identity provider ticked here no longer exists (deleted "
+                                  "meanwhile?). Reload the page and tick again.")
+        if (self.local_account_type.data == "none" and not field.data
+                and self.flow_type.data in FEDERATING_TYPES):
+            raise ValidationError("Local accounts None needs at least one identity provider "
+                                  "ticked: otherwise the user flow has nothing to sign in with.")
 
 
 class PropertiesForm(FlaskForm):
@@ -119,10 +135,6 @@ class LocalizedStringsForm(FlaskForm):
     file = FileField("Overrides file (JSON)", validators=[
         FileRequired("Choose a JSON file (start from Download defaults).")])
 
-
-#: the flow types whose sign-in page offers identity providers (B2C: password reset and ROPC
-#: are local accounts only; profile editing's social sign-in is not offered by B2C Lab yet)
-FEDERATING_TYPES = ("signUpOrSignIn", "signUp", "signIn")
 
 
 class FlowIdentityProvidersForm(FlaskForm):
