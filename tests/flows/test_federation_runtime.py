@@ -71,11 +71,11 @@ def reply(flow, data, method="post"):
     return response
 
 
-def id_token_claims(flow, code) -> dict:
+def id_token_claims(flow, code, policy="B2C_1_susi") -> dict:
     rp = flow.rp()
     body = flow.token({"grant_type": "authorization_code", "code": code,
                        "redirect_uri": rp["redirect_uri"]},
-                      auth=(rp["client_id"], rp["secret"])).get_json()
+                      auth=(rp["client_id"], rp["secret"]), policy=policy).get_json()
     payload = body["id_token"].split(".")[1]
     return json.loads(base64.urlsafe_b64decode(payload + "=" * (-len(payload) % 4)))
 
@@ -289,3 +289,41 @@ def test_social_only_flow_shows_buttons_only(flow, app, provider):
     flow.authorize(rp["client_id"], rp["redirect_uri"])
     assert "ContosoIDExchange" in flow.page.ids
     assert "localAccountForm" not in flow.page.forms
+
+
+def test_single_sign_on_after_a_federated_sign_in_keeps_the_idp(flow, app, provider):
+    configure(app, provider)
+    location = to_provider(flow)
+    reply(flow, {"code": provider.consent(location), "state": params_of(location)["state"]})
+    flow.submit("attributeVerificationForm", "continue", displayName="Ann", givenName="Ann",
+                surname="Lee")
+    first = id_token_claims(flow, flow.redirect_params()["code"])
+    rp = flow.rp()
+    response = flow.authorize(rp["client_id"], rp["redirect_uri"])  # the SSO session covers it
+    claims = id_token_claims(flow, flow.redirect_params(response)["code"])
+    assert claims["sub"] == first["sub"] and claims["idp"] == provider.base
+    assert len(provider.token_requests) == 1  # no second round trip to the provider
+
+
+def test_profile_edit_after_a_federated_sign_in(flow, app, provider):
+    configure(app, provider)
+    with app.app_context():
+        susi = db.session.execute(db.select(UserFlow).filter_by(name_key="b2c_1_susi")).scalar_one()
+        edit = db.session.execute(db.select(UserFlow).filter_by(
+            name_key="b2c_1_profile_edit")).scalar_one()
+        edit.config = {**edit.config, "identity_providers": susi.config["identity_providers"]}
+        db.session.commit()
+    location = to_provider(flow)
+    reply(flow, {"code": provider.consent(location), "state": params_of(location)["state"]})
+    flow.submit("attributeVerificationForm", "continue", displayName="Ann", givenName="Ann",
+                surname="Lee")
+    # a new browser: Edit profile asks which account, then shows the directory's values
+    flow.client.delete_cookie("x-ms-cpim-sso", domain="localhost")
+    location = to_provider(flow, policy="B2C_1_profile_edit")
+    reply(flow, {"code": provider.consent(location), "state": params_of(location)["state"]})
+    fields = flow.page.forms["attributeVerificationForm"]["fields"]
+    assert fields["displayName"] == "Ann"
+    flow.submit("attributeVerificationForm", "continue", displayName="Ann Edited",
+                givenName="Ann", surname="Lee")
+    claims = id_token_claims(flow, flow.redirect_params()["code"], policy="B2C_1_profile_edit")
+    assert claims["name"] == "Ann Edited" and claims["idp"] == provider.base
