@@ -16,7 +16,6 @@ import time
 
 from flask import Blueprint, Flask, jsonify, request
 from joserfc import jwt
-from joserfc.jwk import KeySet
 
 from . import credentials, interaction
 from .grants import GrantError
