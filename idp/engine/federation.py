@@ -53,6 +53,15 @@ class SocialProvider:
     id: str
     kind: str                  # facebook | google | oidc
     display_name: str
+    #: an OpenID Connect provider's Domain hint: the app's ``domain_hint`` that picks it
+    domain_hint: str | None = None
+
+    @property
+    def domain(self) -> str | None:
+        """What an app's ``domain_hint`` names this provider by: ``facebook.com``,
+        ``google.com``, or the Domain hint set on an OpenID Connect provider."""
+        return {"facebook": "facebook.com", "google": "google.com"}.get(
+            self.kind, (self.domain_hint or "").strip().lower() or None)
 
 
 @dataclass(frozen=True)
@@ -197,8 +206,8 @@ def authorization_url(endpoints: ProviderEndpoints, *, redirect_uri: str, state:
     if endpoints.protocol == "OpenIdConnect":
         params["response_mode"] = endpoints.response_mode
         params["nonce"] = nonce
-    if endpoints.domain_hint:
-        params["domain_hint"] = endpoints.domain_hint
+    # An OpenID Connect provider's Domain hint is not sent to it: B2C uses it to pick the
+    # provider from the app's domain_hint (direct sign-in), see SelfAsserted.auto_select.
     params["state"] = state
     parts = urlsplit(endpoints.authorization_endpoint)
     query = "&".join(filter(None, (parts.query, urlencode(params))))

@@ -266,10 +266,15 @@ def advance(journey: Journey, state: RunState, *, handlers: Mapping[str, Any],
             continue
         try:
             if getattr(handler, "interactive", False):
-                if submission is None:
+                chosen = handler.auto_select(ctx) if submission is None and hasattr(
+                    handler, "auto_select") else None
+                if chosen:  # the request chose for the user (domain_hint: direct sign-in)
+                    result = Select(chosen)
+                elif submission is None:
                     return ShowPage(step, profile, handler.render(ctx))
-                result = handler.submit(ctx, submission)
-                submission = None
+                else:
+                    result = handler.submit(ctx, submission)
+                    submission = None
             else:
                 result = handler.run(ctx)
         except B2CError as error:

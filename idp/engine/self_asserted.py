@@ -142,6 +142,15 @@ class SelfAsserted:
                     values[ref.claim] = hint
         return build_view(ctx, values)
 
+    def auto_select(self, ctx: StepContext) -> str | None:
+        """The provider the app's ``domain_hint`` names (``facebook.com``...), if this page
+        offers it: B2C then goes straight to that provider (direct sign-in)."""
+        hint = (ctx.request.get("domain_hint") or "").strip().lower()
+        if not hint:
+            return None
+        return next((button["exchange"] for button in ctx.profile.metadata.get("social", ())
+                     if button.get("domain") == hint), None)
+
     def submit(self, ctx: StepContext, form: Mapping[str, Any]) -> Continue | Stay | Select:
         action = form.get("action", "continue")
         values = {ref.claim: _submitted(ref, form, ctx.state.bag)

@@ -168,7 +168,7 @@ def _federation_profiles(providers, config) -> dict[str, TechnicalProfile]:
         profiles[exchange] = TechnicalProfile(
             tp_id, "Federation", provider.display_name,
             metadata={"provider_id": provider.id, "kind": provider.kind,
-                      "return_access_token": returns_token},
+                      "domain": provider.domain, "return_access_token": returns_token},
             output_claims=tuple(ClaimRef(c) for c in (
                 "issuerUserId", "displayName", "givenName", "surname", "email",
                 "identityProvider", "authenticationSource")))
@@ -219,7 +219,8 @@ def compile_user_flow(name: str, config: Mapping[str, Any],
     links_sign_up = flow_type == "signUpOrSignIn"
     federation = _federation_profiles(providers, config)
     buttons = tuple({"exchange": exchange, "label": profile.display_name,
-                     "kind": profile.metadata["kind"]} for exchange, profile in federation.items())
+                     "kind": profile.metadata["kind"], "domain": profile.metadata["domain"]}
+                    for exchange, profile in federation.items())
     profiles = {p.id: p for p in (
         sign_up_page(config, props, attributes), password_discovery_page(),
         new_password_page(props), profile_edit_page(config, attributes),

@@ -67,7 +67,7 @@ def _json_call(endpoint: str, method: str, url: str, **kwargs) -> dict[str, Any]
 
 def social_providers(config: dict | None) -> list[SocialProvider]:
     """The providers a flow ticked, in its order, as the journey compiler takes them."""
-    return [SocialProvider(row.id, row.kind, row.display_name)
+    return [SocialProvider(row.id, row.kind, row.display_name, row.domain_hint)
             for row in providers.providers_for_flow(config)]
 
 

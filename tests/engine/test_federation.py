@@ -22,7 +22,7 @@ from idp.engine.ports import AccountExists, AccountRef, Ports
 from .test_journey import FakeDirectory, FakeMailer
 
 FACEBOOK = SocialProvider("fb-id", "facebook", "Facebook")
-CONTOSO = SocialProvider("oidc-id", "oidc", "Contoso ID")
+CONTOSO = SocialProvider("oidc-id", "oidc", "Contoso ID", "Contoso.test")
 CONFIG = {"user_attributes": [{"claim": "displayName"}, {"claim": "city", "optional": True}],
           "application_claims": ["displayName", "emails", "objectId", "newUser",
                                  "identityProvider", "givenName"],
@@ -228,7 +228,7 @@ def test_oidc_id_token_is_checked_and_mapped(world):
                                                             "identityProviderAccessToken"]})
     state = RunState()
     params, url = go_to_provider(ports, journey, state, "ContosoIDExchange")
-    assert params["response_mode"] == "form_post" and params["domain_hint"] == "contoso.test"
+    assert params["response_mode"] == "form_post" and "domain_hint" not in params
     federation.id_token = lambda: signed(params["nonce"])
     run(ports, journey, state, reply_from(params, code="c"))
     done = run(ports, journey, state, {"action": "continue", "displayName": "Bo Chen"})
@@ -328,3 +328,21 @@ def test_no_collected_attribute_writes_the_account_without_a_page(world):
     assert directory.federated[("facebook.com", "10001")][1]["givenName"] == "Ann"
     skipped = [t["profile"] for t in state.trace if t["status"] == "skipped"]
     assert "SelfAsserted-Social" in skipped
+
+
+@pytest.mark.parametrize("hint, exchange", [("facebook.com", "FacebookExchange"),
+                                            ("CONTOSO.test", "ContosoIDExchange")])
+def test_domain_hint_goes_straight_to_the_provider(world, hint, exchange):
+    ports, *_ = world
+    journey, state = journey_for(), RunState()
+    outcome = advance(journey, state, handlers=HANDLERS, ports=ports, now=time.time(),
+                      request={"client_id": "app", "domain_hint": hint})
+    assert isinstance(outcome, ShowPage) and outcome.view["contract"] == "redirect"
+    assert state.trace[0]["reason"] == f"the user chose {exchange}"
+
+
+def test_an_unknown_domain_hint_shows_the_sign_in_page(world):
+    ports, *_ = world
+    outcome = advance(journey_for(), RunState(), handlers=HANDLERS, ports=ports, now=time.time(),
+                      request={"client_id": "app", "domain_hint": "example.org"})
+    assert isinstance(outcome, ShowPage) and outcome.view["contract"] == "unifiedssp"

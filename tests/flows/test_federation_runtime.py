@@ -327,3 +327,14 @@ def test_profile_edit_after_a_federated_sign_in(flow, app, provider):
                 givenName="Ann", surname="Lee")
     claims = id_token_claims(flow, flow.redirect_params()["code"], policy="B2C_1_profile_edit")
     assert claims["name"] == "Ann Edited" and claims["idp"] == provider.base
+
+
+def test_domain_hint_skips_the_sign_in_page(flow, app, provider):
+    app.config["IDP_PRACTICE_FACEBOOK_URL"] = provider.base
+    configure(app, provider, kind="facebook")
+    rp = flow.rp()
+    response = flow.authorize(rp["client_id"], rp["redirect_uri"], domain_hint="facebook.com")
+    assert response.status_code == 302
+    assert response.location.startswith(provider.base + "/dialog/oauth?")
+    response = flow.authorize(rp["client_id"], rp["redirect_uri"], domain_hint="other.example")
+    assert response.status_code == 200 and "FacebookExchange" in flow.page.ids
