@@ -60,6 +60,10 @@ PAGES: dict[str, PageStrings] = {
         ("heading_reset", "intro_reset", "intro_new_password", "button_continue_generic",
          *_SELF_ASSERTED, *_VERIFICATION, *_PASSWORD),
         ("UserMessageIfAccountNotFoundForReset",)),
+    "api.selfasserted": PageStrings(
+        "Social account sign up page",
+        ("initial_intro", "button_continue", *_SELF_ASSERTED),
+        ("UserMessageIfClaimsPrincipalAlreadyExists",)),
     "api.selfasserted.profileupdate": PageStrings(
         "Profile edit page",
         ("heading_profile", "intro_profile", "button_continue_generic", *_SELF_ASSERTED)),
