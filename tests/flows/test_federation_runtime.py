@@ -338,3 +338,28 @@ def test_domain_hint_skips_the_sign_in_page(flow, app, provider):
     assert response.location.startswith(provider.base + "/dialog/oauth?")
     response = flow.authorize(rp["client_id"], rp["redirect_uri"], domain_hint="other.example")
     assert response.status_code == 200 and "FacebookExchange" in flow.page.ids
+
+
+def test_the_runs_trace_shows_the_provider_round_trip(flow, app, provider):
+    from tests.portal.conftest import ADMIN_PASSWORD, AdminActions
+    from idp.models import AdminAccount
+    from idp.store.hashing import hash_password
+
+    configure(app, provider)
+    location = to_provider(flow)
+    reply(flow, {"code": provider.consent(location), "state": params_of(location)["state"]})
+    flow.submit("attributeVerificationForm", "continue", displayName="Ann", givenName="Ann",
+                surname="Lee")
+    with app.app_context():
+        account = db.session.execute(db.select(AdminAccount)).scalar_one()
+        account.password_hash = hash_password(ADMIN_PASSWORD)
+        db.session.commit()
+        run_id = db.session.execute(db.select(FlowTransaction)).scalar_one().id
+    AdminActions(flow.client, app).login()
+    html = flow.client.get(f"/portal/runs/{run_id}").get_data(as_text=True)
+    for profile in ("ContosoID-OpenIdConnect", "AAD-UserReadUsingAlternativeSecurityId-NoError",
+                    "SelfAsserted-Social"):
+        assert profile in html
+    assert "Identity provider, Contoso ID" in html and "persona-sub-1" in html
+    assert "mapped_claims" in html and provider.issued
+    assert not any(token in html for token in provider.issued)
