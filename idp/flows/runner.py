@@ -8,7 +8,7 @@ from flask import redirect, request, url_for
 
 from ..engine.authorize import AuthorizeRequest
 from ..engine.handlers import HANDLERS
-from ..engine.journey import Completed, Halted, RunState, ShowPage, advance
+from ..engine.journey import HIDDEN_IN_TRACE, Completed, Halted, RunState, ShowPage, advance
 from ..engine.page_layouts import flavor_from_query, is_block_page
 from ..extensions import db
 from ..models import FlowTransaction
@@ -55,6 +55,9 @@ def run(tx: FlowTransaction, ctx: PolicyContext, submission: dict | None = None)
     tx.state = saved
     if isinstance(outcome, Completed):
         response = issuance.complete(tx, ctx, journey, outcome.bag, sso=state.sso)
+        # the provider's access token went into the code or token; the finished run keeps none
+        tx.state = {**saved, "bag": {k: v for k, v in saved["bag"].items()
+                                     if k not in HIDDEN_IN_TRACE}}
     elif isinstance(outcome, Halted) and getattr(outcome.error, "page", None):
         tx.status = "failed"  # a block or error page ends the run in the browser (B2C 1.7)
         response = halt_page(tx, ctx, outcome.error)

@@ -363,3 +363,30 @@ def test_the_runs_trace_shows_the_provider_round_trip(flow, app, provider):
     assert "Identity provider, Contoso ID" in html and "persona-sub-1" in html
     assert "mapped_claims" in html and provider.issued
     assert not any(token in html for token in provider.issued)
+
+
+def test_no_provider_secret_code_or_token_is_logged_or_stored(flow, app, provider, caplog):
+    import logging
+
+    caplog.set_level(logging.DEBUG)
+    configure(app, provider, flow_changes={"application_claims": [
+        "displayName", "identityProvider", "identityProviderAccessToken", "objectId"]})
+    location = to_provider(flow)
+    code = provider.consent(location)
+    reply(flow, {"code": code, "state": params_of(location)["state"]})
+    flow.submit("attributeVerificationForm", "continue", displayName="Ann", givenName="Ann",
+                surname="Lee")
+    claims = id_token_claims(flow, flow.redirect_params()["code"])
+    assert claims["idp_access_token"] in provider.issued  # selected: it reaches the token
+    with app.app_context():
+        stored = json.dumps([[tx.state, tx.trace] for tx in db.session.scalars(
+            db.select(FlowTransaction))])
+        audit = json.dumps([[r.activity, r.result_reason, r.additional_details] for r in db.session.scalars(
+            db.select(AuditRecord))], default=str)
+    secrets_met = {"client secret": provider.client_secret, "provider code": code,
+                   **{f"token {n}": t for n, t in enumerate(provider.issued)}}
+    for name, value in secrets_met.items():
+        assert value not in caplog.text, f"{name} in the logs"
+        assert value not in audit, f"{name} in the audit log"
+        assert value not in stored, f"{name} in the run"  # the code row carries it, not the run
+    assert "(hidden: a token)" in stored
