@@ -390,3 +390,28 @@ def test_no_provider_secret_code_or_token_is_logged_or_stored(flow, app, provide
         assert value not in audit, f"{name} in the audit log"
         assert value not in stored, f"{name} in the run"  # the code row carries it, not the run
     assert "(hidden: a token)" in stored
+
+
+def test_sign_up_flow_offers_email_signup_and_the_providers(flow, app, provider):
+    provider_id = configure(app, provider)
+    with app.app_context():
+        susi = db.session.execute(db.select(UserFlow).filter_by(name_key="b2c_1_susi")).scalar_one()
+        db.session.add(UserFlow(name="B2C_1_signup", name_key="b2c_1_signup", flow_type="signUp",
+                                config={**susi.config, "type": "signUp",
+                                        "identity_providers": [provider_id]}))
+        db.session.commit()
+    rp = flow.rp()
+    flow.authorize(rp["client_id"], rp["redirect_uri"], policy="B2C_1_signup")
+    assert {"SignUpWithLogonEmailExchange", "ContosoIDExchange"} <= flow.page.ids
+    assert "Email signup" in flow.text and "localAccountForm" not in flow.page.forms
+    response = flow.submit("claimsProviderSelectionForm", "select",
+                           exchange="SignUpWithLogonEmailExchange")
+    assert response.status_code in (200, 303)
+    assert "attributeVerificationForm" in flow.page.forms and "newPassword" in flow.text
+    # and through the provider
+    location = to_provider(flow, policy="B2C_1_signup")
+    reply(flow, {"code": provider.consent(location), "state": params_of(location)["state"]})
+    flow.submit("attributeVerificationForm", "continue", displayName="Ann", givenName="Ann",
+                surname="Lee")
+    claims = id_token_claims(flow, flow.redirect_params()["code"], policy="B2C_1_signup")
+    assert claims["idp"] == provider.base and claims["newUser"] is True
