@@ -12,8 +12,9 @@ import pytest
 from idp.extensions import db
 from idp.models import IdentityProvider, UserFlow
 from idp.store import identity_providers as store
-from tests.portal.test_tenant_transfer import (audits, export_file, import_file, other_app,  # noqa: F401
-                                               signed_in, snapshot)
+from tests.portal.test_tenant_transfer import other_app  # noqa: F401  (a fixture)
+from tests.portal.test_tenant_transfer import (audits, export_file, import_file, signed_in,
+                                               snapshot)
 
 FLOW = "B2C_1_social"
 SECRETS = ("fb-SECRET-value", "oidc-SECRET-value")
@@ -25,7 +26,8 @@ def configure(app) -> dict:
                                     scope="email public_profile", response_mode="query",
                                     claims_mapping=dict(store.DEFAULT_MAPPINGS["facebook"]))
         partner = IdentityProvider(kind="oidc", display_name="Partner AD", client_id="partner",
-                                   metadata_url="https://partner.example/.well-known/openid-configuration",
+                                   metadata_url="https://partner.example/.well-known/"
+                                                "openid-configuration",
                                    scope="openid profile", response_type="code",
                                    response_mode="form_post", domain_hint="partner.example",
                                    claims_mapping={**store.DEFAULT_MAPPINGS["oidc"],

@@ -59,7 +59,8 @@ def document_problem(url: str, response_type: str = "code") -> tuple[dict | None
         return None, ("The metadata URL did not answer JSON: it is not an OpenID Connect "
                       "discovery document (…/.well-known/openid-configuration).")
     if not isinstance(document, dict):
-        return None, "The metadata URL answered JSON that is not an object: not a discovery document."
+        return None, ("The metadata URL answered JSON that is not an object: not a discovery "
+                      "document.")
     needed = REQUIRED + (("token_endpoint",) if response_type == "code" else ())
     missing = [name for name in needed if not isinstance(document.get(name), str)
                or not document.get(name)]
