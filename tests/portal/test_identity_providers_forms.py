@@ -220,6 +220,34 @@ def test_openid_connect_form_messages(admin, client, app, metadata, fields, mess
     assert providers(app) == [] and audits(app, "Create identity provider") == []
 
 
+def test_domain_hint_picks_one_provider(admin, client, app, metadata):
+    admin.post_form(INDEX + "new/google", display_name="Google", client_id="g",
+                    client_secret="s")
+    response = admin.post_form(INDEX + "new/oidc", **oidc_fields(metadata[1],
+                                                                domain_hint="Google.com"))
+    assert response.status_code == 400
+    assert ("The domain hint Google.com already picks 'Google'. Choose another one."
+            in errors(response.get_data(as_text=True)))
+    assert admin.post_form(INDEX + "new/oidc", **oidc_fields(metadata[1])).status_code == 303
+    response = admin.post_form(INDEX + "new/oidc", **oidc_fields(
+        metadata[1], display_name="Partner two"))
+    assert "The domain hint partner.example already picks 'Partner AD'. Choose another one." in \
+        errors(response.get_data(as_text=True))
+    partner = next(p for p in providers(app) if p.kind == "oidc")
+    # saving the provider itself keeps its own hint
+    assert admin.post_form(INDEX + f"{partner.id}/", **oidc_fields(metadata[1])).status_code == 303
+
+
+def test_secrets_stay_out_of_the_logs(admin, client, app, metadata, caplog):
+    caplog.set_level("DEBUG")
+    admin.post_form(INDEX + "new/facebook", display_name="Facebook", client_id="1",
+                    client_secret=SECRET)
+    admin.post_form(INDEX + "new/oidc", **oidc_fields(metadata[1], client_secret="oidc-LOGGED?"))
+    assert len(providers(app)) == 2
+    assert SECRET not in caplog.text and "oidc-LOGGED?" not in caplog.text
+    assert "openid-configuration" in caplog.text  # the log did record the discovery fetch
+
+
 def _closed_port() -> int:
     with socket.socket() as probe:
         probe.bind(("127.0.0.1", 0))

@@ -12,7 +12,8 @@ from wtforms import PasswordField, SelectField, StringField
 from wtforms.validators import DataRequired, Length, Optional, Regexp, ValidationError
 
 from ...models import IdentityProvider
-from ...store.identity_providers import DEFAULT_MAPPINGS, provider_named
+from ...store.identity_providers import (DEFAULT_MAPPINGS, ISSUER_NAMES, list_providers,
+                                        provider_named)
 from ..common import choices
 from .discovery import url_problem
 
@@ -102,6 +103,19 @@ class OidcProviderForm(SocialProviderForm):
         problem = url_problem(field.data)
         if problem:
             raise ValidationError(problem)
+
+    def validate_domain_hint(self, field):
+        """An app's ``domain_hint`` picks one provider: two may not answer to the same word."""
+        hint = (field.data or "").lower()
+        if not hint:
+            return
+        for other in list_providers():
+            if self.provider is not None and other.id == self.provider.id:
+                continue
+            taken = ISSUER_NAMES.get(other.kind) or (other.domain_hint or "").lower()
+            if taken == hint:
+                raise ValidationError(f"The domain hint {field.data} already picks "
+                                      f"'{other.display_name}'. Choose another one.")
 
     def validate_scope(self, field):
         if "openid" not in field.data.split():
