@@ -65,6 +65,7 @@ def test_identity_providers_blade_and_flow_tab(page: Page, base_url, live_server
     page.locator("button[data-copy=reply-url]").click()
     expect(page.locator("button[data-copy=reply-url]")).to_have_text("Copied")
     assert page.evaluate("navigator.clipboard.readText()") == reply
+    page.screenshot(path=screenshot_dir / "portal-identity-provider-facebook.png", full_page=True)
 
     nav.get_by_role("link", name="Identity providers").click()
     listed = page.locator("#identity-providers")
