@@ -254,3 +254,48 @@ def test_generic_oidc_federation_between_two_instances(page: Page, live_server, 
     page.locator("#TenantBExchange").click()
     again = id_token_from(page, replies, a, nonce)
     assert again["sub"] == claims["sub"] and "newUser" not in again
+
+
+def users_with_email(server, email: str) -> int:
+    """How many accounts of ``server``'s directory carry ``email`` (nothing written: 0)."""
+    from idp.extensions import db
+    from idp.models import DirectoryUser
+
+    app = server_app(server)
+    with app.app_context():
+        count = sum(1 for user in db.session.scalars(db.select(DirectoryUser))
+                    if email in (user.attributes or {}).get("otherMails", []))
+        db.session.remove()
+        db.engine.dispose()
+    return count
+
+
+@pytest.mark.parametrize("kind, lesson, error, code", [
+    ("google", "bad_signature", "server_error", "AADB2C90273"),
+    ("google", "wrong_nonce", "server_error", "AADB2C90273"),
+    ("facebook", "provider_error", "server_error", "AADB2C90273"),
+    ("facebook", "token_500", "server_error", "AADB2C90275"),
+    ("google", "deny", "access_denied", "AADB2C90091"),
+])
+def test_the_practice_providers_error_lessons(page: Page, live_server, kind, lesson, error,
+                                              code):
+    base = live_server.base_url
+    creds = practice_app(base, kind)
+    flow = add_flow_with_provider(live_server, kind=kind, name=kind.capitalize(),
+                                  client_id=creds["client_id"], secret=creds["client_secret"])
+    email = f"lesson-{uuid.uuid4().hex[:10]}@example.com"
+    replies = watch_replies(page)
+    run_user_flow(page, live_server, flow)
+    page.locator(f"#{kind.capitalize()}Exchange").click()
+    page.locator("#lesson").select_option(lesson)
+    page.locator("#first_name").fill("Les")
+    page.locator("#last_name").fill("Son")
+    page.locator("#email").fill(email)
+    page.locator("#persona-new").click()
+    if lesson not in ("deny", "provider_error"):  # those answer before the consent page
+        page.locator("#allow").click()
+    page.wait_for_url(f"{base}/jwt**", timeout=20000)
+    fragment = parse_qs(urlsplit(replies[-1]).fragment)
+    assert fragment["error"] == [error], fragment
+    assert fragment["error_description"][0].startswith(code), fragment
+    assert users_with_email(live_server, email) == 0
