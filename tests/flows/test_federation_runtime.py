@@ -415,3 +415,35 @@ def test_sign_up_flow_offers_email_signup_and_the_providers(flow, app, provider)
                 surname="Lee")
     claims = id_token_claims(flow, flow.redirect_params()["code"], policy="B2C_1_signup")
     assert claims["idp"] == provider.base and claims["newUser"] is True
+
+
+def test_before_creating_the_user_sees_the_federated_identity(flow, app, provider):
+    connector = connector_server.ConnectorServer()
+    url, stop = connector_server.start(connector)
+    try:
+        with app.app_context():
+            row = ApiConnector(display_name="check", endpoint_url=url, auth_type="basic",
+                               username="lab", secret_encrypted=seal("pw"), timeout_seconds=2)
+            db.session.add(row)
+            db.session.commit()
+            connector_id = row.id
+        configure(app, provider, flow_changes={"api_connectors": {
+            "PostAttributeCollection": connector_id}})
+        connector.answer(400, {"version": "1.0.0", "status": 400, "action": "ValidationError",
+                               "userMessage": "Use your full name."})
+        location = to_provider(flow)
+        reply(flow, {"code": provider.consent(location), "state": params_of(location)["state"]})
+        flow.submit("attributeVerificationForm", "continue", displayName="A", givenName="Ann",
+                    surname="Lee")
+        [call] = connector.received
+        assert call["json"]["step"] == "PostAttributeCollection"
+        assert call["json"]["identities"] == [{"signInType": "federated",
+                                               "issuer": provider.base,
+                                               "issuerAssignedId": "persona-sub-1"}]
+        assert "Use your full name." in flow.text and nothing_written(app)
+        connector.answer(200, {"version": "1.0.0", "action": "Continue"})
+        flow.submit("attributeVerificationForm", "continue", displayName="Ann Lee",
+                    givenName="Ann", surname="Lee")
+        assert flow.redirect_params()["code"] and not nothing_written(app)
+    finally:
+        stop()
