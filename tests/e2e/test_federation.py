@@ -212,8 +212,14 @@ def test_generic_oidc_federation_between_two_instances(page: Page, live_server, 
     a, b = live_server.base_url, tenant_b.base_url
     b_public = b.replace("localhost", "127.0.0.1")
     # At B: an app registration for tenant A, whose redirect URI is A's federation reply URL.
-    registration = make_app_registration(server_app(tenant_b), name="tenant-a-federation",
+    b_app = server_app(tenant_b)
+    registration = make_app_registration(b_app, name="tenant-a-federation",
                                          redirect_uris=[f"{a}/{TENANT}/oauth2/authresp"])
+    with b_app.app_context():
+        from idp.extensions import db
+
+        db.session.remove()
+        db.engine.dispose()  # close this process's connections to B's database
     # At A: B as an OpenID Connect provider, through B's discovery document.
     discovery = f"{b}/{TENANT}/B2C_1_susi/v2.0/.well-known/openid-configuration"
     flow = add_flow_with_provider(live_server, kind="oidc", name="Tenant B",
