@@ -229,6 +229,21 @@ def current_profile(journey: Journey, state: RunState) -> TechnicalProfile:
     return journey.profiles[profile_id]
 
 
+def rewind_to_selection(journey: Journey, state: RunState, now: float) -> bool:
+    """Go back to the page where the current step's exchange was chosen (the browser came back
+    from an identity provider without an answer: Back, or the page opened again), so that page
+    shows instead of sending the browser to the provider again.  False when nothing chose it."""
+    chosen = state.selected
+    for index in range(state.step - 1, -1, -1):
+        if chosen and chosen in journey.steps[index].selections:
+            _trace(state, journey.steps[state.step], "abandoned", now,
+                   profile=current_profile(journey, state).id,
+                   reason="the browser came back without an answer from the provider")
+            state.step, state.selected, state.scratch = index, None, {}
+            return True
+    return False
+
+
 def advance(journey: Journey, state: RunState, *, handlers: Mapping[str, Any],
             request: Mapping[str, Any], ports: Any, now: float,
             submission: Mapping[str, Any] | None = None,

@@ -447,3 +447,29 @@ def test_before_creating_the_user_sees_the_federated_identity(flow, app, provide
         assert flow.redirect_params()["code"] and not nothing_written(app)
     finally:
         stop()
+
+
+def test_back_from_the_provider_shows_the_sign_in_page_again(flow, app, provider):
+    configure(app, provider)
+    rp = flow.rp()
+    flow.authorize(rp["client_id"], rp["redirect_uri"])
+    unified = flow.page
+    page_url = unified.forms["claimsProviderSelectionForm"]["action"]
+    response = flow.submit("claimsProviderSelectionForm", "select", exchange="ContosoIDExchange")
+    assert response.status_code == 302  # off to the provider; the person presses Back
+    # Back to the page from the browser's cache: its form (step 0) applies once more
+    flow.page = unified
+    response = flow.submit("claimsProviderSelectionForm", "select", exchange="ContosoIDExchange")
+    assert response.status_code == 302 and response.location.startswith(provider.base)
+    # Back with the page fetched again: the sign-in page, not the provider once more
+    back = flow.get(page_url)
+    assert back.status_code == 200 and "ContosoIDExchange" in flow.page.ids
+    assert "localAccountForm" in flow.page.forms
+    # the cached page's form still works: a local sign-up link, or the provider again
+    flow.page = unified
+    again = flow.submit("claimsProviderSelectionForm", "select", exchange="ContosoIDExchange")
+    assert again.status_code == 302 and again.location.startswith(provider.base)
+    with app.app_context():
+        trace = db.session.execute(db.select(FlowTransaction)).scalar_one().trace
+    assert any(t["status"] == "abandoned" for t in trace)
+    assert nothing_written(app)
