@@ -297,6 +297,14 @@ class Federation:
             call["response"].update(endpoint=failure.endpoint, status=failure.status,
                                     body=failure.body)
             self._failed(ctx, failure.reason, calls=call)
+            if isinstance(failure.body, dict) and failure.body.get("error"):
+                # the provider answered with an OAuth error (invalid_grant...): quote it
+                raise _invalid_response(
+                    f"Error: {failure.body['error']}, Error Description: "
+                    f"{failure.body.get('error_description', '')}",
+                    f"The provider's {failure.endpoint} refused the request "
+                    f"({failure.reason}). Check the client ID and secret in Identity "
+                    "providers.") from None
             raise _unreachable(failure) from None
         except InvalidIdToken as problem:
             self._failed(ctx, str(problem), calls=call)

@@ -473,3 +473,15 @@ def test_back_from_the_provider_shows_the_sign_in_page_again(flow, app, provider
         trace = db.session.execute(db.select(FlowTransaction)).scalar_one().trace
     assert any(t["status"] == "abandoned" for t in trace)
     assert nothing_written(app)
+
+
+def test_a_wrong_client_secret_is_quoted_from_the_token_endpoint(flow, app, provider):
+    configure(app, provider)
+    provider.client_secret = "the-provider-expects-another-one"
+    location = to_provider(flow)
+    response = reply(flow, {"code": provider.consent(location),
+                            "state": params_of(location)["state"]})
+    params = flow.redirect_params(response)
+    assert params["error"] == "server_error"
+    assert params["error_description"].startswith("AADB2C90273")
+    assert "invalid_grant" in params["error_description"] and nothing_written(app)
