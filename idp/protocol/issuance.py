@@ -56,7 +56,9 @@ def complete(tx: FlowTransaction, ctx: PolicyContext, journey: Journey, bag: dic
                   nonce=req.nonce, auth_time=auth_time, now=now, lifetime=lifetime,
                   policy_claim=props["user_flow_claim"])
     params: dict = {}
-    details = dict(app_id=tx.client_id, user=subject, policy=ctx.policy, correlation_id=tx.id)
+    # B2C's token rows name the provider of a social sign-in (additionalDetails)
+    details = dict(app_id=tx.client_id, user=subject, policy=ctx.policy, correlation_id=tx.id,
+                   IdentityProviderName=bag.get("identityProvider") or None)
     if "code" in req.response_type:
         params["code"] = create_code(
             lifetime=current_app.config["IDP_CODE_LIFETIME"], client_id=tx.client_id,

@@ -127,6 +127,9 @@ def test_oidc_sign_up_then_sign_in(flow, app, provider):
             "federated", provider.base, "persona-sub-1")
         assert db.session.scalar(db.select(db.func.count()).select_from(AuditRecord).filter_by(
             activity="Federate with an identity provider")) == 1
+        issued = db.session.execute(db.select(AuditRecord).filter_by(
+            activity="Issue an authorization code to the application")).scalar_one()
+        assert issued.additional_details["IdentityProviderName"] == provider.base
         trace = db.session.execute(db.select(FlowTransaction)).scalars().first().trace
     shown = json.dumps(trace)
     assert '"kind": "federation"' in shown and "mapped_claims" in shown
