@@ -10,7 +10,8 @@ sent back to the reply URL (``{base}/{tenant}.onmicrosoft.com/oauth2/authresp``)
 code, checks the ID token (signature against the provider's JWKS, ``iss``, ``aud``, ``nonce``,
 ``exp``), maps the provider's claims into the bag and records the round trip for the trace.
 Every HTTP call goes through ``ports.federation`` (``idp.store.federation``): this module stays
-pure and runs against fake ports in tests.
+pure and runs against fake ports in tests.  The ID token checks are in
+:mod:`.federation_checks`, the directory steps after the provider in :mod:`.federation_accounts`.
 """
 from __future__ import annotations
 
@@ -24,25 +25,15 @@ from dataclasses import dataclass, field
 from typing import Any, Mapping
 from urllib.parse import urlencode, urlsplit, urlunsplit
 
-from joserfc import jwt
-from joserfc.errors import JoseError
-from joserfc.jwk import KeySet
-
 from .errors import B2CError
+from .federation_checks import InvalidIdToken, map_claims, validate_id_token
 from .journey import Continue, StepContext, Stay
-from .ports import AccountExists
-from .validation_profiles import FieldError
 
-#: mapping field (the blade's "Identity provider claims mapping") -> the claim it fills
-MAPPED_CLAIMS = {"user_id": "issuerUserId", "display_name": "displayName",
-                 "given_name": "givenName", "surname": "surname", "email": "email"}
 #: the fields Facebook's /me returns (what the starter pack's Facebook-OAUTH asks for)
 FACEBOOK_FIELDS = "id,first_name,last_name,name,email"
 SOCIAL_SOURCE = "socialIdpAuthentication"
 LOCAL_SOURCE = "localAccountAuthentication"
 STATE_PREFIX = "StateProperties="
-#: seconds of clock skew accepted on the ID token's exp
-LEEWAY = 300
 FEDERATE = "Federate with an identity provider"
 
 
@@ -102,10 +93,6 @@ class ProviderCallFailed(Exception):
                                                                          status, body)
 
 
-class InvalidIdToken(Exception):
-    """The ID token failed a check; the message says which, in plain words."""
-
-
 # --- names -----------------------------------------------------------------------------------
 
 def _compact(name: str) -> str:
@@ -148,53 +135,6 @@ def decode_state(state: str | None) -> tuple[str, str] | None:
             or not isinstance(data.get("RV"), str):
         return None
     return data["TID"], data["RV"]
-
-
-# --- pure checks -----------------------------------------------------------------------------
-
-def map_claims(mapping: Mapping[str, str], provider_claims: Mapping[str, Any]) -> dict[str, str]:
-    """The bag claims the provider's claims fill, by the provider's claims mapping; missing or
-    empty ones are left out.  ``issuerUserId`` is a string (Facebook ids are numbers in some
-    SDKs)."""
-    bag: dict[str, str] = {}
-    for mapping_field, claim in MAPPED_CLAIMS.items():
-        value = provider_claims.get(mapping.get(mapping_field, ""))
-        if value not in (None, "") and not isinstance(value, (dict, list)):
-            bag[claim] = str(value)
-    return bag
-
-
-def validate_id_token(token: str, jwks: Mapping[str, Any], *, issuer: str | None,
-                      client_id: str, nonce: str, now: float) -> dict[str, Any]:
-    """The ID token's claims once its signature verifies with one of the provider's keys and
-    ``iss``, ``aud``, ``nonce`` and ``exp`` hold (OIDC Core §3.1.3.7).
-
-    :raise InvalidIdToken: naming the check that failed.
-    """
-    try:
-        keys = KeySet.import_key_set(dict(jwks))
-    except (JoseError, ValueError, TypeError, KeyError) as problem:
-        raise InvalidIdToken(f"the provider's JWKS could not be read ({problem})") from None
-    try:
-        claims = dict(jwt.decode(token, keys, algorithms=["RS256", "ES256", "PS256"]).claims)
-    except (JoseError, ValueError, TypeError) as problem:
-        raise InvalidIdToken("the ID token's signature does not verify with any key of the "
-                             f"provider's JWKS ({problem.__class__.__name__})") from None
-    if issuer is not None and claims.get("iss") != issuer:
-        raise InvalidIdToken(f"the ID token's issuer is '{claims.get('iss')}', but the "
-                             f"provider's metadata says '{issuer}'")
-    audience = claims.get("aud")
-    audiences = audience if isinstance(audience, list) else [audience]
-    if client_id not in audiences:
-        raise InvalidIdToken(f"the ID token was issued to '{audience}', not to this tenant's "
-                             f"client ID '{client_id}'")
-    if not hmac.compare_digest(str(claims.get("nonce", "")), nonce):
-        raise InvalidIdToken("the ID token's nonce is not the one B2C Lab sent (a replayed or "
-                             "forged token)")
-    expires = claims.get("exp")
-    if not isinstance(expires, (int, float)) or expires + LEEWAY < now:
-        raise InvalidIdToken("the ID token has expired (or carries no exp)")
-    return claims
 
 
 def authorization_url(endpoints: ProviderEndpoints, *, redirect_uri: str, state: str,
@@ -371,88 +311,3 @@ class Federation:
                                    issuer=endpoints.issuer, client_id=endpoints.client_id,
                                    nonce=pending["nonce"], now=ctx.now)
         return claims, tokens.get("access_token")
-
-
-def federated_identity(bag: Mapping[str, Any]) -> dict[str, str]:
-    """The Graph ``objectIdentity`` of the bag's federated sign-in."""
-    return {"signInType": "federated", "issuer": str(bag.get("identityProvider", "")),
-            "issuerAssignedId": str(bag.get("issuerUserId", ""))}
-
-
-class ReadUsingAlternativeSecurityId:
-    """``AAD-UserReadUsingAlternativeSecurityId(-NoError)``: the account holding the federated
-    identity (issuer + issuerUserId).  Its stored claims win over the provider's, as the
-    directory read's output claims overwrite the bag in IEF.  Not found: with ``-NoError``
-    the journey goes on to sign-up; without, the run ends with AADB2C99002."""
-
-    interactive = False
-
-    def run(self, ctx: StepContext) -> Continue:
-        bag = ctx.state.bag
-        account = ctx.ports.directory.find_federated_account(
-            str(bag.get("identityProvider", "")), str(bag.get("issuerUserId", "")))
-        if account is None:
-            if ctx.profile.metadata.get("raise_if_missing"):
-                raise B2CError("AADB2C99002", error="access_denied", hint=(
-                    "This user flow only signs in: sign up first with a flow that offers "
-                    "sign-up."))
-            return Continue({}, note="no account holds this federated identity: sign-up "
-                                     "follows")
-        if not account.account_enabled:
-            raise B2CError("AADB2C90111", error="access_denied")
-        claims = ctx.ports.directory.read_claims(account.object_id)
-        return Continue({**claims, "objectId": account.object_id},
-                        note="found the account by its federated identity")
-
-
-class PostFederationSignup:
-    """``After federating with an identity provider during sign-up``: the connector sees the
-    provider's claims and the federated identity; a Continue prefills the sign-up page."""
-
-    interactive = False
-
-    def run(self, ctx: StepContext) -> Continue:
-        from .rest_api import call_connector  # rest_api imports validation_profiles
-
-        bag = {**ctx.state.bag, "identities": [federated_identity(ctx.state.bag)]}
-        claims = call_connector(ctx, "PostFederationSignup", bag)
-        return Continue(claims, note="API connector answered Continue")
-
-
-def write_federated_account(ctx: StepContext, profile: Any, claims: dict) -> dict:
-    """``AAD-UserWriteUsingAlternativeSecurityId``: create the account with its federated
-    identity (``signInType: federated``), the persisted claims and the e-mail as otherMails."""
-    bag = {**ctx.state.bag, **claims}
-    persisted = profile.metadata.get("persisted_claims", ())
-    identity = federated_identity(bag)
-    try:
-        object_id = ctx.ports.directory.create_federated_account(
-            issuer=identity["issuer"], issuer_user_id=identity["issuerAssignedId"],
-            email=bag.get("email") or None,
-            attributes={k: bag[k] for k in persisted if bag.get(k) not in (None, "")})
-    except AccountExists:
-        raise FieldError.of("UserMessageIfClaimsPrincipalAlreadyExists") from None
-    ctx.event("A self-service sign-up request was completed", user=object_id,
-              IdentityProviderName=identity["issuer"])
-    return {"objectId": object_id, "newUser": True}
-
-
-class WriteUsingAlternativeSecurityId:
-    """The write as a step of its own, when no social sign-up page was shown (the flow collects
-    no attribute): Before creating the user runs first, as it would on the page."""
-
-    interactive = False
-
-    def run(self, ctx: StepContext) -> Continue:
-        from .validation_profiles import VALIDATORS
-
-        claims: dict[str, Any] = {}
-        try:
-            for profile_id in ctx.profile.validation_profiles:
-                validator_profile = ctx.profile_by_id(profile_id)
-                claims.update(VALIDATORS[validator_profile.handler](ctx, validator_profile,
-                                                                   claims))
-            claims.update(write_federated_account(ctx, ctx.profile, claims))
-        except FieldError as refusal:  # no page to show it on
-            raise B2CError(None, error="access_denied", message=refusal.message) from None
-        return Continue(claims, note="created the account with its federated identity")

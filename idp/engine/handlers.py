@@ -5,8 +5,9 @@ profiles (run inside a page's submit) are in :data:`.self_asserted.VALIDATORS`.
 """
 from __future__ import annotations
 
-from .federation import (Federation, PostFederationSignup, ReadUsingAlternativeSecurityId,
-                         WriteUsingAlternativeSecurityId)
+from .federation import Federation
+from .federation_accounts import (PostFederationSignup, ReadUsingAlternativeSecurityId,
+                                  WriteUsingAlternativeSecurityId)
 from .journey import Continue, StepContext
 from .mfa import Mfa
 from .rest_api import PreTokenIssuance

@@ -79,7 +79,8 @@ def _shown(body: str) -> Any:
 def validate_post_attribute_collection(ctx: StepContext, profile: Any, claims: dict) -> dict:
     """Before creating the user: the connector sees what was typed and may override it
     (with the federated identity on a social sign-up, the local one otherwise)."""
-    from .federation import SOCIAL_SOURCE, federated_identity  # federation imports us lazily
+    from .federation import SOCIAL_SOURCE
+    from .federation_accounts import federated_identity
 
     bag = {**ctx.state.bag, **claims}
     if bag.get("issuerUserId") and bag.get("authenticationSource") == SOCIAL_SOURCE:

@@ -125,7 +125,7 @@ def _post_attribute_collection(ctx, profile, claims):
 
 
 def _write_federated_account(ctx, profile, claims):
-    from .federation import write_federated_account  # federation imports this module
+    from .federation_accounts import write_federated_account  # it imports this module
 
     return write_federated_account(ctx, profile, claims)
 
