@@ -46,7 +46,7 @@ def server_app(server):
 
 
 def add_flow_with_provider(server, *, kind: str, name: str, client_id: str, secret: str,
-                           metadata_url: str | None = None) -> str:
+                           metadata_url: str | None = None, local: str = "email") -> str:
     """An identity provider (as the blade adds it) ticked in a new sign-up-or-sign-in flow."""
     from idp.extensions import db
     from idp.models import IdentityProvider, UserFlow
@@ -69,7 +69,7 @@ def add_flow_with_provider(server, *, kind: str, name: str, client_id: str, secr
                                claims_mapping={})
         db.session.add(row)
         db.session.flush()
-        config = {**SUSI_CONFIG, "identity_providers": [row.id]}
+        config = {**SUSI_CONFIG, "identity_providers": [row.id], "local_account_type": local}
         db.session.add(UserFlow(name=flow_name, name_key=flow_name.lower(),
                                 flow_type="signUpOrSignIn", config=config))
         db.session.commit()
@@ -179,13 +179,18 @@ def test_practice_provider_sign_up_then_sign_in(page: Page, live_server, screens
     assert "newUser" not in again and again["name"] == "Fede R."
 
 
-def test_consent_denied_at_the_practice_provider(page: Page, live_server):
+def test_consent_denied_at_the_practice_provider(page: Page, live_server, screenshot_dir):
+    """On a social-only flow (local accounts None): the page shows the button alone."""
     base = live_server.base_url
     creds = practice_app(base, "facebook")
     flow = add_flow_with_provider(live_server, kind="facebook", name="Facebook",
-                                  client_id=creds["client_id"], secret=creds["client_secret"])
+                                  client_id=creds["client_id"], secret=creds["client_secret"],
+                                  local="none")
     replies = watch_replies(page)
     run_user_flow(page, live_server, flow)
+    expect(page.locator("#FacebookExchange")).to_be_visible()
+    expect(page.locator("#localAccountForm")).to_have_count(0)
+    page.screenshot(path=screenshot_dir / "federation-social-only.png", full_page=True)
     page.locator("#FacebookExchange").click()
     page.locator("#persona-1").click()
     page.locator("#cancel").click()
