@@ -196,7 +196,8 @@ class Federation:
                   reason=reason)
         if calls is not None:
             ctx.calls.append({"kind": "federation", "step": ctx.profile.display_name,
-                              "explanation": reason, "verdict": "error", **calls})
+                              "explanation": reason, "verdict": "error", "request": {},
+                              "response": {}, **calls})
 
     def render(self, ctx: StepContext) -> dict[str, Any]:
         endpoints = self._endpoints(ctx)
@@ -218,8 +219,8 @@ class Federation:
         pending = ctx.state.scratch.get("federation") or {}
         call: dict[str, Any] = {"kind": "federation", "step": ctx.profile.display_name,
                                 "request": pending.get("request", {}),
-                                "response": {"returned": sorted(k for k in reply
-                                                                if k != "code")}}
+                                # the names of what came back, never a code's or token's value
+                                "response": {"returned": sorted(reply)}}
         decoded = decode_state(reply.get("state"))
         if not pending or decoded is None or not hmac.compare_digest(decoded[1],
                                                                      pending["state"]):

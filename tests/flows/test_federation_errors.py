@@ -139,3 +139,21 @@ def test_a_wrong_client_secret_is_quoted_from_the_token_endpoint(flow, app, prov
     assert params["error"] == "server_error"
     assert params["error_description"].startswith("AADB2C90273")
     assert "invalid_grant" in params["error_description"] and nothing_written(app)
+
+
+def test_the_run_page_explains_an_unreachable_provider(flow, app, provider, client):
+    from idp.models import AdminAccount
+    from idp.store.hashing import hash_password
+    from tests.portal.conftest import ADMIN_PASSWORD, AdminActions
+
+    test_unreachable_provider(flow, app, provider)
+    with app.app_context():
+        account = db.session.execute(db.select(AdminAccount)).scalar_one()
+        account.password_hash = hash_password(ADMIN_PASSWORD)
+        db.session.commit()
+        run_id = db.session.execute(db.select(FlowTransaction)).scalar_one().id
+    AdminActions(flow.client, app).login()
+    response = flow.client.get(f"/portal/runs/{run_id}")
+    html = response.get_data(as_text=True)
+    assert response.status_code == 200 and "Identity provider, Contoso ID" in html
+    assert "the connection failed" in html and "127.0.0.1:9" in html
