@@ -23,7 +23,10 @@ class ReadUsingAlternativeSecurityId:
     """``AAD-UserReadUsingAlternativeSecurityId(-NoError)``: the account holding the federated
     identity (issuer + issuerUserId).  Its stored claims win over the provider's, as the
     directory read's output claims overwrite the bag in IEF.  Not found: with ``-NoError``
-    the journey goes on to sign-up; without, the run ends with AADB2C99002."""
+    the journey goes on to sign-up; without (Sign in, Profile editing) the run ends with
+    AADB2C99002, as the starter pack's profile raises it.  A disabled account ends with
+    AADB2C90111.  (What a Sign in *user flow* does for an unknown social account is not
+    documented: this is our choice.)"""
 
     interactive = False
 
