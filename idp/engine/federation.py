@@ -167,6 +167,16 @@ def _unreachable(failure: ProviderCallFailed) -> B2CError:
                          "Identity providers is right.")
 
 
+def _error_words(body: Mapping[str, Any]) -> tuple[str, str]:
+    """(error, description) of an error answer: OAuth's ``error``/``error_description``, or
+    Facebook's Graph error object ``{"error": {"type", "message", "code"}}``."""
+    error = body.get("error")
+    if isinstance(error, dict):
+        return str(error.get("type") or error.get("code") or "error"), str(
+            error.get("message") or "")
+    return str(error), str(body.get("error_description") or "")
+
+
 def _shown_claims(claims: Mapping[str, Any]) -> dict[str, Any]:
     """What the trace shows of the provider's claims: never a token or code."""
     hidden = {"access_token", "id_token", "refresh_token", "code", "at_hash", "c_hash"}
@@ -240,9 +250,9 @@ class Federation:
             self._failed(ctx, failure.reason, calls=call)
             if isinstance(failure.body, dict) and failure.body.get("error"):
                 # the provider answered with an OAuth error (invalid_grant...): quote it
+                error, description = _error_words(failure.body)
                 raise _invalid_response(
-                    f"Error: {failure.body['error']}, Error Description: "
-                    f"{failure.body.get('error_description', '')}",
+                    f"Error: {error}, Error Description: {description}",
                     f"The provider's {failure.endpoint} refused the request "
                     f"({failure.reason}). Check the client ID and secret in Identity "
                     "providers.") from None

@@ -67,6 +67,7 @@ class FakeFederation:
                                               "email": "ann@example.com"})
     id_token: object = None
     unreachable: bool = False
+    graph_error: bool = False
     calls: list = field(default_factory=list)
 
     def endpoints(self, provider_id):
@@ -93,6 +94,11 @@ class FakeFederation:
         if self.unreachable:
             raise ProviderCallFailed("token endpoint", endpoints.token_endpoint,
                                      "the connection failed (ConnectionError)")
+        if self.graph_error:
+            raise ProviderCallFailed("token endpoint", endpoints.token_endpoint,
+                                     "it answered HTTP 500", status=500, body={"error": {
+                                         "message": "An unexpected error has occurred.",
+                                         "type": "OAuthException", "code": 2}})
         if endpoints.kind == "facebook":
             return {"access_token": "fb-access", "token_type": "bearer", "expires_in": 3600}
         return {"id_token": self.id_token(), "access_token": "oidc-access",
@@ -346,3 +352,15 @@ def test_an_unknown_domain_hint_shows_the_sign_in_page(world):
     outcome = advance(journey_for(), RunState(), handlers=HANDLERS, ports=ports, now=time.time(),
                       request={"client_id": "app", "domain_hint": "example.org"})
     assert isinstance(outcome, ShowPage) and outcome.view["contract"] == "unifiedssp"
+
+
+def test_facebooks_graph_error_object_is_quoted(world):
+    ports, directory, federation = world
+    federation.graph_error = True
+    journey, state = journey_for(), RunState()
+    params, _url = go_to_provider(ports, journey, state, "FacebookExchange")
+    outcome = run(ports, journey, state, reply_from(params, code="c"))
+    assert isinstance(outcome, Halted) and outcome.error.code == "AADB2C90273"
+    assert "Error: OAuthException, Error Description: An unexpected error" in \
+        outcome.error.message
+    assert directory.federated == {}
