@@ -79,7 +79,7 @@ def run(tx: FlowTransaction, ctx: PolicyContext, submission: dict | None = None,
         req = AuthorizeRequest.from_json(tx.request)
         response = error_to_app(req.redirect_uri, req.response_mode, req.state, outcome.error)
     elif outcome.view.get("contract") == "redirect":  # to an identity provider
-        response = redirect(outcome.view["redirect"], 302)
+        response = redirect(outcome.view["redirect"], 303)
         response.headers["Cache-Control"] = "no-store"
     elif submission is not None and state.step != step_before:
         response = redirect(page_url(ctx, tx), 303)  # a new page: Post/Redirect/Get

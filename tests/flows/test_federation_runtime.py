@@ -58,7 +58,7 @@ def to_provider(flow, exchange="ContosoIDExchange", **authorize_params):
     flow.authorize(rp["client_id"], rp["redirect_uri"], **authorize_params)
     assert exchange in flow.page.ids, flow.text[:3000]
     response = flow.submit("claimsProviderSelectionForm", "select", exchange=exchange)
-    assert response.status_code == 302, response.get_data(as_text=True)[:2000]
+    assert response.status_code == 303, response.get_data(as_text=True)[:2000]
     return response.location
 
 
@@ -252,7 +252,7 @@ def test_domain_hint_skips_the_sign_in_page(flow, app, provider):
     configure(app, provider, kind="facebook")
     rp = flow.rp()
     response = flow.authorize(rp["client_id"], rp["redirect_uri"], domain_hint="facebook.com")
-    assert response.status_code == 302
+    assert response.status_code == 303
     assert response.location.startswith(provider.base + "/dialog/oauth?")
     response = flow.authorize(rp["client_id"], rp["redirect_uri"], domain_hint="other.example")
     assert response.status_code == 200 and "FacebookExchange" in flow.page.ids
@@ -347,11 +347,11 @@ def test_back_from_the_provider_shows_the_sign_in_page_again(flow, app, provider
     unified = flow.page
     page_url = unified.forms["claimsProviderSelectionForm"]["action"]
     response = flow.submit("claimsProviderSelectionForm", "select", exchange="ContosoIDExchange")
-    assert response.status_code == 302  # off to the provider; the person presses Back
+    assert response.status_code == 303  # off to the provider; the person presses Back
     # Back to the page from the browser's cache: its form (step 0) applies once more
     flow.page = unified
     response = flow.submit("claimsProviderSelectionForm", "select", exchange="ContosoIDExchange")
-    assert response.status_code == 302 and response.location.startswith(provider.base)
+    assert response.status_code == 303 and response.location.startswith(provider.base)
     # Back with the page fetched again: the sign-in page, not the provider once more
     back = flow.get(page_url)
     assert back.status_code == 200 and "ContosoIDExchange" in flow.page.ids
@@ -359,7 +359,7 @@ def test_back_from_the_provider_shows_the_sign_in_page_again(flow, app, provider
     # the cached page's form still works: a local sign-up link, or the provider again
     flow.page = unified
     again = flow.submit("claimsProviderSelectionForm", "select", exchange="ContosoIDExchange")
-    assert again.status_code == 302 and again.location.startswith(provider.base)
+    assert again.status_code == 303 and again.location.startswith(provider.base)
     with app.app_context():
         trace = db.session.execute(db.select(FlowTransaction)).scalar_one().trace
     assert any(t["status"] == "abandoned" for t in trace)
