@@ -21,6 +21,7 @@ from werkzeug.middleware.dispatcher import DispatcherMiddleware
 import rp_demo
 from idp import create_app, tls
 from labs.mount import lab_apps
+from practice_idps.mount import practice_apps
 
 
 def _rp_secret_key(instance: Path) -> str:
@@ -35,7 +36,8 @@ def _rp_secret_key(instance: Path) -> str:
 
 
 def build_app(test_config: dict | None = None):
-    """The IdP with the sample app mounted at ``/rp``.  In https mode it also makes the
+    """The IdP with the sample app mounted at ``/rp``, the labs' apps under ``/labs`` and the
+    practice Facebook and Google under ``/practice``.  In https mode it also makes the
     certificates (``app.extensions["b2clab_tls"]``) and has this process trust the CA, so the
     sample app's calls to the IdP verify."""
     idp_app = create_app(test_config)
@@ -57,7 +59,8 @@ def build_app(test_config: dict | None = None):
         "RP_TOKEN_STORE": str(instance / "rp_demo_tokens.sqlite3"),
     })
     mounts = {"/rp": rp_app, **lab_apps(idp_url=base, tenant=tenant, instance_path=instance,
-                                         public_url=base)}
+                                         public_url=base),
+              **practice_apps(public_url=base, tenant=tenant, instance_path=instance)}
     idp_app.wsgi_app = DispatcherMiddleware(idp_app.wsgi_app, mounts)
     return idp_app
 
@@ -70,6 +73,7 @@ def _banner(app) -> str:
              f"  Sample app       {base}/rp/",
              f"  Token viewer     {base}/jwt",
              f"  Mailbox          {base}/mailbox",
+             f"  Practice IdPs    {base}/practice/facebook/  {base}/practice/google/",
              f"  Metadata (susi)  {base}/{tenant}.onmicrosoft.com/B2C_1_susi/v2.0/"
              ".well-known/openid-configuration"]
     if seed and seed.admin_password:

@@ -32,6 +32,12 @@ DEFAULTS: dict[str, tuple[object, str]] = {
     # call this same server back (tokens, API connectors) while their request holds a thread.
     "IDP_SERVER_THREADS": (8, "worker threads of the built-in waitress server"),
     # MSAL refuses http authorities; this mode lets MSAL labs run (idp/tls.py).
+    # The practice Facebook and Google (practice_idps/, mounted in app.py) are reached over HTTP
+    # at these roots; a test may point them at another server.
+    "IDP_PRACTICE_FACEBOOK_URL": (None, "root of the practice Facebook; default "
+                                        "IDP_PUBLIC_URL/practice/facebook"),
+    "IDP_PRACTICE_GOOGLE_URL": (None, "root of the practice Google; default "
+                                      "IDP_PUBLIC_URL/practice/google"),
     "IDP_HTTPS": (False, "serve https with a local CA and certificate made into instance/ "
                          "(python app.py --https)"),
 }
@@ -77,6 +83,9 @@ def load_settings(instance_path: str, overrides: dict | None = None,
         scheme = "https" if settings["IDP_HTTPS"] else "http"
         settings["IDP_PUBLIC_URL"] = f"{scheme}://localhost:{settings['PORT']}"
     settings["IDP_PUBLIC_URL"] = str(settings["IDP_PUBLIC_URL"]).rstrip("/")
+    for name, path in (("IDP_PRACTICE_FACEBOOK_URL", "/practice/facebook"),
+                       ("IDP_PRACTICE_GOOGLE_URL", "/practice/google")):
+        settings[name] = str(settings[name] or settings["IDP_PUBLIC_URL"] + path).rstrip("/")
     if not settings["DATABASE_URL"]:
         settings["DATABASE_URL"] = "sqlite:///" + str(Path(instance_path) / "b2clab.sqlite3")
     if not settings["SECRET_KEY"]:

@@ -234,3 +234,24 @@ class OptionalAttributes:
     layouts; a field hidden by a custom page must be)."""
     flow: str
     claims: tuple[str, ...]
+
+
+# --- end-state kinds of lab 06 (check / solve in idp.labs_social) ----------------------------
+
+@dataclass(frozen=True)
+class OidcIdentityProvider:
+    """An OpenID Connect identity provider named ``display_name`` whose metadata URL is
+    ``metadata_url`` ({base} allowed), with the credentials of the practice provider
+    ``practice`` (its developer console's) and this claims mapping."""
+    display_name: str
+    metadata_url: str
+    practice: str
+    claims_mapping: dict
+    scope: str = "openid profile email"
+
+
+@dataclass(frozen=True)
+class FlowIdentityProviders:
+    """The user flow ``flow`` shows these identity providers (by name) on its sign-in page."""
+    flow: str
+    providers: tuple[str, ...]

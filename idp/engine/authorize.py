@@ -51,6 +51,9 @@ class AuthorizeRequest:
     prompt: list[str] = field(default_factory=list)
     max_age: int | None = None
     login_hint: str | None = None
+    #: a provider's domain (``facebook.com``, an OpenID Connect provider's Domain hint): the
+    #: run skips the sign-in page and goes straight to that provider
+    domain_hint: str | None = None
     ui_locales: str | None = None
     #: the browser's Accept-Language header at authorize time: the pages' language for the
     #: whole run is chosen from it (b2c-reference §6.5), never from later requests
@@ -209,6 +212,7 @@ def validate_authorize_request(params: Mapping[str, str], client: ClientInfo,
         response_type=sorted(response_type), response_mode=mode, scope=params.get("scope", ""),
         state=params.get("state"), nonce=params.get("nonce"), prompt=_check_prompt(params),
         max_age=_check_max_age(params), login_hint=params.get("login_hint"),
+        domain_hint=params.get("domain_hint") or None,
         ui_locales=params.get("ui_locales"),
         accept_language=accept_language[:256] if accept_language else None,
         code_challenge=challenge,

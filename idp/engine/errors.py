@@ -70,6 +70,10 @@ MESSAGES = {
     "AADB2C90224": "Resource owner flow has not been enabled for the application.",
     "AADB2C90225": "The username or password provided in the request are invalid.",
     "AADB2C99059": "The supplied request must present a code_challenge.",
+    "AADB2C90273": "An invalid response was received : '{0}'",
+    "AADB2C90275": "The URL '{0}' specified for endpoint '{1}' cannot be reached. Please ensure "
+                   "that endpoint is publicly addressable and returns valid content.",
+    "AADB2C99002": "User does not exist. Please sign up before you can sign in.",
     "AADB2C90046": "We are having trouble loading your current state, you might want to reset "
                    "your session.",
 }

@@ -43,9 +43,12 @@ def _max_lengths(refs, attributes) -> dict[str, int]:
             if r.claim in attributes and attributes[r.claim].max_length}
 
 
-def sign_in_page(config, props, *, sign_up_link: bool, sspr: bool) -> TechnicalProfile:
+def sign_in_page(config, props, *, sign_up_link: bool, sspr: bool,
+                 social: tuple[dict, ...] = ()) -> TechnicalProfile:
     """The unified sign-in page (``unifiedssp``).  Without self-service password reset, "Forgot
-    your password?" ends the run with AADB2C90118 for the app to handle."""
+    your password?" ends the run with AADB2C90118 for the app to handle.  ``social``: the
+    buttons of the flow's identity providers (``{"exchange", "label"}``), shown above the
+    local account form as B2C does."""
     sign_in_type, label, intro = SIGN_IN_TYPES[config.get("local_account_type", "email")]
     forgot = {"id": "forgotPassword", "label": "forgotpassword_link",
               "exchange": "ForgotPasswordExchange"}
@@ -61,7 +64,7 @@ def sign_in_page(config, props, *, sign_up_link: bool, sspr: bool) -> TechnicalP
         metadata={"contract": "unifiedssp", "content_definition": "api.signuporsignin",
                   "heading": "heading", "intro": intro, "primary_id": "next",
                   "primary_label": "button_signin", "links": links,
-                  "kmsi": bool(props.get("keep_me_signed_in")),
+                  "kmsi": bool(props.get("keep_me_signed_in")), "social": tuple(social),
                   # B2C's unified page words a missing value per field ("requiredField_...")
                   "required_messages": {"signInName": "requiredField_" + label.split("_")[1],
                                         "password": "requiredField_password"}},
@@ -69,6 +72,41 @@ def sign_in_page(config, props, *, sign_up_link: bool, sspr: bool) -> TechnicalP
                                 if sign_in_type == "emailAddress" else "TextBox", label_id=label),
                        ClaimRef("password", input_type="Password", label_id="password")),
         validation_profiles=("login-NonInteractive",), sso_skippable=True)
+
+
+def selection_page(*, social: tuple[dict, ...], sign_up: bool,
+                   content_definition: str = "api.signuporsignin") -> TechnicalProfile:
+    """A page of buttons only (ClaimsProviderSelection): the unified page of a flow whose
+    local accounts are None, or the sign-up flow's identity provider selection page, where
+    "Email signup" is one more button (``SignUpWithLogonEmailExchange``)."""
+    buttons = tuple(social)
+    if sign_up:
+        buttons = ({"exchange": "SignUpWithLogonEmailExchange", "label_id": "email_signup"},
+                   *buttons)
+    return TechnicalProfile(
+        "ClaimsProviderSelection", "SelfAsserted", "Identity provider selection",
+        metadata={"contract": "unifiedssp", "content_definition": content_definition,
+                  "heading": "heading" if content_definition == "api.signuporsignin"
+                  else "heading_signup", "social": buttons, "selection_only": True},
+        sso_skippable=True)
+
+
+def social_sign_up_page(config, attributes, *, validation_profiles) -> TechnicalProfile:
+    """``SelfAsserted-Social``: the social account sign-up page, prefilled from the bag (the
+    provider's mapped claims, then a PostFederationSignup connector's).  It collects the flow's
+    user attributes; the e-mail is shown (from the provider, editable) when the flow collects
+    it, without a verification code (B2C's behaviour for a provider's e-mail is not
+    documented for user flows: our choice)."""
+    collected = collected_claims(config, attributes)
+    if any(item.get("claim") == "email" for item in config.get("user_attributes", ())):
+        collected.insert(0, ClaimRef("email", input_type="EmailBox"))
+    return TechnicalProfile(
+        "SelfAsserted-Social", "SelfAssertedSocial", "User ID signup",
+        metadata={"contract": "selfasserted", "content_definition": "api.selfasserted",
+                  "intro": "initial_intro", "primary_id": "continue",
+                  "primary_label": "button_continue", "cancel": True,
+                  "max_lengths": _max_lengths(collected, attributes)},
+        output_claims=tuple(collected), validation_profiles=tuple(validation_profiles))
 
 
 def sign_up_page(config, props, attributes) -> TechnicalProfile:
@@ -132,7 +170,8 @@ def profile_edit_page(config, attributes) -> TechnicalProfile:
 
 def common_profiles(config) -> tuple[TechnicalProfile, ...]:
     """The non-page profiles: credential check, directory read/writes, token issuer."""
-    sign_in_type = SIGN_IN_TYPES[config.get("local_account_type", "email")][0]
+    sign_in_type = SIGN_IN_TYPES.get(config.get("local_account_type", "email"),
+                                     SIGN_IN_TYPES["email"])[0]
     sign_up_claims = tuple(a["claim"] for a in config.get("user_attributes", ()))
     return (
         TechnicalProfile("login-NonInteractive", "LocalCredentialValidation",

@@ -5,10 +5,13 @@ profiles (run inside a page's submit) are in :data:`.self_asserted.VALIDATORS`.
 """
 from __future__ import annotations
 
+from .federation import Federation
+from .federation_accounts import (PostFederationSignup, ReadUsingAlternativeSecurityId,
+                                  WriteUsingAlternativeSecurityId)
 from .journey import Continue, StepContext
 from .mfa import Mfa
 from .rest_api import PreTokenIssuance
-from .self_asserted import SelfAsserted
+from .self_asserted import SelfAsserted, SelfAssertedSocial
 
 
 class DirectoryRead:
@@ -29,4 +32,9 @@ HANDLERS = {
     "DirectoryRead": DirectoryRead(),
     "Mfa": Mfa(),
     "RestApiPreTokenIssuance": PreTokenIssuance(),
+    "Federation": Federation(),
+    "DirectoryReadAlternativeSecurityId": ReadUsingAlternativeSecurityId(),
+    "RestApiPostFederationSignup": PostFederationSignup(),
+    "SelfAssertedSocial": SelfAssertedSocial(),
+    "DirectoryWriteFederated": WriteUsingAlternativeSecurityId(),
 }

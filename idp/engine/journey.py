@@ -16,6 +16,8 @@ from .languages import LanguageSettings
 
 #: claims that are never stored in the bag, the transaction or the trace.
 TRANSIENT_CLAIMS = frozenset({"password", "newPassword", "reenterPassword", "currentPassword"})
+#: claims kept for the token but never shown in the trace (a provider's access token)
+HIDDEN_IN_TRACE = frozenset({"identityProviderAccessToken"})
 
 
 @dataclass(frozen=True)
@@ -204,8 +206,10 @@ def _public(bag: Mapping[str, Any]) -> dict[str, Any]:
 def _trace(state: RunState, step: OrchestrationStep, status: str, now: float, *,
            profile: str | None = None, reason: str = "", added: Mapping[str, Any] = (),
            calls: list | None = None) -> None:
+    shown = {k: "(hidden: a token)" if k in HIDDEN_IN_TRACE else v
+             for k, v in _public(state.bag).items()}
     entry = {"order": step.order, "type": step.type, "profile": profile, "status": status,
-             "reason": reason, "claims_added": sorted(added), "bag": _public(state.bag),
+             "reason": reason, "claims_added": sorted(added), "bag": shown,
              "at": now}
     if calls:
         entry["calls"] = list(calls)
@@ -223,6 +227,21 @@ def current_profile(journey: Journey, state: RunState) -> TechnicalProfile:
     by_exchange = dict(step.exchanges)
     profile_id = by_exchange.get(state.selected or "", step.exchanges[0][1])
     return journey.profiles[profile_id]
+
+
+def rewind_to_selection(journey: Journey, state: RunState, now: float) -> bool:
+    """Go back to the page where the current step's exchange was chosen (the browser came back
+    from an identity provider without an answer: Back, or the page opened again), so that page
+    shows instead of sending the browser to the provider again.  False when nothing chose it."""
+    chosen = state.selected
+    for index in range(state.step - 1, -1, -1):
+        if chosen and chosen in journey.steps[index].selections:
+            _trace(state, journey.steps[state.step], "abandoned", now,
+                   profile=current_profile(journey, state).id,
+                   reason="the browser came back without an answer from the provider")
+            state.step, state.selected, state.scratch = index, None, {}
+            return True
+    return False
 
 
 def advance(journey: Journey, state: RunState, *, handlers: Mapping[str, Any],
@@ -262,10 +281,15 @@ def advance(journey: Journey, state: RunState, *, handlers: Mapping[str, Any],
             continue
         try:
             if getattr(handler, "interactive", False):
-                if submission is None:
+                chosen = handler.auto_select(ctx) if submission is None and hasattr(
+                    handler, "auto_select") else None
+                if chosen:  # the request chose for the user (domain_hint: direct sign-in)
+                    result = Select(chosen)
+                elif submission is None:
                     return ShowPage(step, profile, handler.render(ctx))
-                result = handler.submit(ctx, submission)
-                submission = None
+                else:
+                    result = handler.submit(ctx, submission)
+                    submission = None
             else:
                 result = handler.run(ctx)
         except B2CError as error:

@@ -42,7 +42,8 @@ _PASSWORD = ("error_passwordEntryMismatch", "error_passwordTooLong", "error_pass
 PAGES: dict[str, PageStrings] = {
     "api.signuporsignin": PageStrings(
         "Unified sign up or sign in page",
-        ("heading", "local_intro_email", "local_intro_username", "logonIdentifier_email",
+        ("heading", "social_intro", "local_intro_email", "local_intro_username",
+         "logonIdentifier_email",
          "logonIdentifier_username", "password", "button_signin", "forgotpassword_link",
          "createaccount_intro", "createaccount_one_link", "divider_title", "remember_me",
          "requiredField_email",
@@ -59,6 +60,10 @@ PAGES: dict[str, PageStrings] = {
         ("heading_reset", "intro_reset", "intro_new_password", "button_continue_generic",
          *_SELF_ASSERTED, *_VERIFICATION, *_PASSWORD),
         ("UserMessageIfAccountNotFoundForReset",)),
+    "api.selfasserted": PageStrings(
+        "Social account sign up page",
+        ("initial_intro", "button_continue", *_SELF_ASSERTED),
+        ("UserMessageIfClaimsPrincipalAlreadyExists",)),
     "api.selfasserted.profileupdate": PageStrings(
         "Profile edit page",
         ("heading_profile", "intro_profile", "button_continue_generic", *_SELF_ASSERTED)),

@@ -19,6 +19,7 @@ from urllib.parse import urlsplit
 PAGE_TYPES: dict[str, tuple[str, ...]] = {
     "Unified sign up or sign in page": ("api.signuporsignin",),
     "Local account sign up page": ("api.localaccountsignup",),
+    "Social account sign up page": ("api.selfasserted",),
     "Profile edit page": ("api.selfasserted.profileupdate",),
     "Forgot password page": ("api.localaccountpasswordreset",),
     "Change password page": ("LocalAccountWritePasswordUsingObjectId",),
@@ -32,10 +33,10 @@ BLOCK_PAGE = "Blocked page due to API connector ShowBlockPage action"
 #: the rows each flow type's Page layouts tab lists (B2C lists only the pages the flow shows).
 ROWS_BY_FLOW_TYPE: dict[str, tuple[str, ...]] = {
     "signUpOrSignIn": ("Unified sign up or sign in page", "Local account sign up page",
-                       "Forgot password page", "Change password page",
+                       "Social account sign up page", "Forgot password page", "Change password page",
                        "Multifactor authentication page", BLOCK_PAGE, ERROR_PAGE),
-    "signUp": ("Local account sign up page", "Multifactor authentication page", BLOCK_PAGE,
-               ERROR_PAGE),
+    "signUp": ("Local account sign up page", "Social account sign up page",
+               "Multifactor authentication page", BLOCK_PAGE, ERROR_PAGE),
     "signIn": ("Unified sign up or sign in page", "Multifactor authentication page",
                ERROR_PAGE),
     "profileUpdate": ("Unified sign up or sign in page", "Profile edit page",

@@ -64,6 +64,35 @@ class Directory(Protocol):
     def save_mfa_profile(self, object_id: str, profile: dict[str, Any]) -> None:
         """Persist the account's MFA enrolment."""
 
+    def find_federated_account(self, issuer: str, issuer_user_id: str) -> AccountRef | None:
+        """The account holding the federated identity (issuer, issuerAssignedId), or None."""
+
+    def create_federated_account(self, *, issuer: str, issuer_user_id: str, email: str | None,
+                                 attributes: dict[str, Any]) -> str:
+        """Create an account whose identity is ``{signInType: federated, issuer,
+        issuerAssignedId}``; return its object id.  :raise AccountExists: when taken."""
+
+
+class FederationPort(Protocol):
+    """The identity providers, over HTTP (``idp.store.federation``).  Every call has a timeout;
+    failures raise :class:`idp.engine.federation.ProviderCallFailed` with plain words."""
+
+    reply_url: str            # {base}/{tenant}.onmicrosoft.com/oauth2/authresp
+    transaction_id: str       # the run's id, carried in the state sent to the provider
+
+    def endpoints(self, provider_id: str) -> Any:
+        """The provider's ProviderEndpoints (discovery for OpenID Connect).
+        :raise LookupError: when the provider was deleted."""
+
+    def redeem_code(self, endpoints: Any, code: str) -> dict[str, Any]:
+        """The token endpoint's JSON answer for ``code`` (HTTP 200 only)."""
+
+    def keys(self, endpoints: Any) -> dict[str, Any]:
+        """The provider's JWKS."""
+
+    def user_info(self, endpoints: Any, access_token: str) -> dict[str, Any]:
+        """Facebook's /me (id, first_name, last_name, name, email)."""
+
 
 @dataclass
 class ConnectorResponse:
@@ -94,3 +123,4 @@ class Ports:
     attributes: dict = field(default_factory=dict)
     extensions_app_id: str = ""
     tenant_domain: str = "contoso.onmicrosoft.com"
+    federation: Any = None

@@ -77,9 +77,15 @@ def _shown(body: str) -> Any:
 
 
 def validate_post_attribute_collection(ctx: StepContext, profile: Any, claims: dict) -> dict:
-    """Before creating the user: the connector sees what was typed and may override it."""
+    """Before creating the user: the connector sees what was typed and may override it
+    (with the federated identity on a social sign-up, the local one otherwise)."""
+    from .federation import SOCIAL_SOURCE
+    from .federation_accounts import federated_identity
+
     bag = {**ctx.state.bag, **claims}
-    if bag.get("email") and not bag.get("identities"):
+    if bag.get("issuerUserId") and bag.get("authenticationSource") == SOCIAL_SOURCE:
+        bag["identities"] = [federated_identity(bag)]  # a social sign-up
+    elif bag.get("email") and not bag.get("identities"):
         bag["identities"] = [{"signInType": "emailAddress", "issuer": ctx.ports.tenant_domain,
                               "issuerAssignedId": bag["email"]}]
     return call_connector(ctx, "PostAttributeCollection", bag)

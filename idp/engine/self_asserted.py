@@ -107,6 +107,11 @@ def build_view(ctx: StepContext, values: Mapping[str, Any], *, errors: Mapping[s
         "links": [dict(link, label=texts.text(link["label"]),
                        intro=texts.text(link["intro"]) if link.get("intro") else None)
                   for link in meta.get("links", ())],
+        # the identity providers' buttons (ClaimsProviderSelection), B2C's ids: FacebookExchange
+        "social": [{"exchange": button["exchange"], "kind": button.get("kind", "local"),
+                    "label": texts.text(button["label_id"]) if button.get("label_id")
+                    else button["label"]} for button in meta.get("social", ())],
+        "social_intro": texts.text("social_intro") if meta.get("social") else None,
         "page_error": page_error,
         "text": {string_id: texts.text(string_id) for string_id in TEMPLATE_TEXTS},
     }
@@ -137,6 +142,15 @@ class SelfAsserted:
                     values[ref.claim] = hint
         return build_view(ctx, values)
 
+    def auto_select(self, ctx: StepContext) -> str | None:
+        """The provider the app's ``domain_hint`` names (``facebook.com``...), if this page
+        offers it: B2C then goes straight to that provider (direct sign-in)."""
+        hint = (ctx.request.get("domain_hint") or "").strip().lower()
+        if not hint:
+            return None
+        return next((button["exchange"] for button in ctx.profile.metadata.get("social", ())
+                     if button.get("domain") == hint), None)
+
     def submit(self, ctx: StepContext, form: Mapping[str, Any]) -> Continue | Stay | Select:
         action = form.get("action", "continue")
         values = {ref.claim: _submitted(ref, form, ctx.state.bag)
@@ -156,6 +170,8 @@ class SelfAsserted:
 
     def _select(self, ctx: StepContext, exchange: str) -> Select | Stay:
         links = {link["exchange"]: link for link in ctx.profile.metadata.get("links", ())}
+        links.update({button["exchange"]: button
+                      for button in ctx.profile.metadata.get("social", ())})
         link = links.get(exchange)
         if link is None:
             return Stay(self.render(ctx))
@@ -325,3 +341,13 @@ def _check_code(ctx: StepContext, code: str) -> str | None:
                    message_kind="info")
     ctx.event("Verify email address", email=pending["email"])
     return None
+
+
+class SelfAssertedSocial(SelfAsserted):
+    """``SelfAsserted-Social``, the social account sign-up page: skipped when the flow collects
+    no attribute (the account is then written by the next step, as in the starter pack)."""
+
+    def skip(self, ctx: StepContext) -> str | None:
+        if not ctx.profile.output_claims:
+            return "the user flow collects no attribute: nothing to ask"
+        return None

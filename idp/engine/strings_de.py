@@ -3,6 +3,9 @@
 STRINGS: dict[str, str] = {
     "heading": "Anmelden",
     "local_intro_email": "Mit Ihrer E-Mail-Adresse anmelden",
+    "social_intro": "Mit Ihrem Konto aus einem sozialen Netzwerk anmelden",
+    "email_signup": "E-Mail-Registrierung",
+    "heading_signup": "Registrieren",
     "local_intro_username": "Mit Ihrem Benutzernamen anmelden",
     "logonIdentifier_email": "E-Mail-Adresse",
     "logonIdentifier_username": "Benutzername",

@@ -3,6 +3,9 @@
 STRINGS: dict[str, str] = {
     "heading": "Iniciar sesión",
     "local_intro_email": "Inicie sesión con su dirección de correo electrónico",
+    "social_intro": "Iniciar sesión con su cuenta de redes sociales",
+    "email_signup": "Registro por correo electrónico",
+    "heading_signup": "Registrarse",
     "local_intro_username": "Inicie sesión con su nombre de usuario",
     "logonIdentifier_email": "Dirección de correo electrónico",
     "logonIdentifier_username": "Nombre de usuario",

@@ -3,6 +3,9 @@
 STRINGS: dict[str, str] = {
     "heading": "Se connecter",
     "local_intro_email": "Connectez-vous avec votre adresse e-mail",
+    "social_intro": "Connectez-vous avec votre compte de réseau social",
+    "email_signup": "Inscription par e-mail",
+    "heading_signup": "S'inscrire",
     "local_intro_username": "Connectez-vous avec votre nom d'utilisateur",
     "logonIdentifier_email": "Adresse e-mail",
     "logonIdentifier_username": "Nom d'utilisateur",

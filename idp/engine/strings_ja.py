@@ -3,6 +3,9 @@
 STRINGS: dict[str, str] = {
     "heading": "サインイン",
     "local_intro_email": "メール アドレスでサインイン",
+    "social_intro": "ソーシャル アカウントでサインイン",
+    "email_signup": "メールでサインアップ",
+    "heading_signup": "サインアップ",
     "local_intro_username": "ユーザー名でサインイン",
     "logonIdentifier_email": "メール アドレス",
     "logonIdentifier_username": "ユーザー名",

@@ -125,8 +125,15 @@ def _post_attribute_collection(ctx, profile, claims):
     return validate_post_attribute_collection(ctx, profile, claims)
 
 
+def _write_federated_account(ctx, profile, claims):
+    from .federation_accounts import write_federated_account  # it imports this module
+
+    return write_federated_account(ctx, profile, claims)
+
+
 VALIDATORS = {
     "RestApi": _post_attribute_collection,
+    "DirectoryWriteFederated": _write_federated_account,
     "LocalCredentialValidation": validate_local_credentials,
     "DirectoryWrite": write_local_account,
     "AccountDiscovery": discover_account,

@@ -8,7 +8,8 @@ from flask import redirect, request, url_for
 
 from ..engine.authorize import AuthorizeRequest
 from ..engine.handlers import HANDLERS
-from ..engine.journey import Completed, Halted, RunState, ShowPage, advance
+from ..engine.journey import (HIDDEN_IN_TRACE, Completed, Halted, RunState, ShowPage, advance,
+                              current_profile, rewind_to_selection)
 from ..engine.page_layouts import flavor_from_query, is_block_page
 from ..extensions import db
 from ..models import FlowTransaction
@@ -35,13 +36,25 @@ def page_url(ctx: PolicyContext, tx: FlowTransaction) -> str:
                    **({"pageFlavor": flavor} if flavor else {}))
 
 
-def run(tx: FlowTransaction, ctx: PolicyContext, submission: dict | None = None):
-    """Advance ``tx`` (with the page's ``submission``, if any), persist it, and respond."""
+def run(tx: FlowTransaction, ctx: PolicyContext, submission: dict | None = None, *,
+        came_back: bool = False, page_step: str | None = None):
+    """Advance ``tx`` (with the page's ``submission``, if any), persist it, and respond.
+
+    ``came_back``: the browser asked for a page (GET, or a form of an earlier page) while the
+    run waits for an identity provider's answer: it went Back from the provider, so the run
+    returns to the page where the provider was chosen; a ``submission`` of that page applies.
+    ``page_step``: the step a posted page was drawn for; another step's form is not applied.
+    """
     journey = ctx.journey(tx.flow_config)
     state = RunState.from_json({**tx.state, "trace": list(tx.trace)})
+    if came_back and state.step < len(journey.steps) and state.scratch.get("federation") \
+            and current_profile(journey, state).handler == "Federation":
+        rewind_to_selection(journey, state, time.time())
+    if page_step is not None and page_step != str(state.step):
+        submission = None  # a stale page (back button, double submit): show the current one
     step_before = state.step
     events: list[dict] = []
-    ports = make_ports(ctx.tenant, ctx.catalogue)
+    ports = make_ports(ctx.tenant, ctx.catalogue, transaction_id=tx.id)
     device = request.cookies.get(MFA_DEVICE_COOKIE)
     context = {**tx.request, "browser_mfa_device": token_digest(device) if device else None}
     outcome = advance(journey, state, handlers=HANDLERS, request=context, ports=ports,
@@ -55,6 +68,9 @@ def run(tx: FlowTransaction, ctx: PolicyContext, submission: dict | None = None)
     tx.state = saved
     if isinstance(outcome, Completed):
         response = issuance.complete(tx, ctx, journey, outcome.bag, sso=state.sso)
+        # the provider's access token went into the code or token; the finished run keeps none
+        tx.state = {**saved, "bag": {k: v for k, v in saved["bag"].items()
+                                     if k not in HIDDEN_IN_TRACE}}
     elif isinstance(outcome, Halted) and getattr(outcome.error, "page", None):
         tx.status = "failed"  # a block or error page ends the run in the browser (B2C 1.7)
         response = halt_page(tx, ctx, outcome.error)
@@ -62,6 +78,9 @@ def run(tx: FlowTransaction, ctx: PolicyContext, submission: dict | None = None)
         tx.status = "failed"
         req = AuthorizeRequest.from_json(tx.request)
         response = error_to_app(req.redirect_uri, req.response_mode, req.state, outcome.error)
+    elif outcome.view.get("contract") == "redirect":  # to an identity provider
+        response = redirect(outcome.view["redirect"], 303)
+        response.headers["Cache-Control"] = "no-store"
     elif submission is not None and state.step != step_before:
         response = redirect(page_url(ctx, tx), 303)  # a new page: Post/Redirect/Get
     else:

@@ -27,10 +27,12 @@ def step(tenant: str, policy: str):
         return error_page(B2CError("AADB2C90046", hint=LOST_STATE_HINT), 400)
     if request.method == "GET":
         exchange = request.args.get("claimsexchange")
-        return run(tx, ctx, {"action": "select", "exchange": exchange} if exchange else None)
-    if request.form.get("step") != str(tx.state["step"]):
-        return run(tx, ctx)  # a stale page (back button, double submit): show the current one
+        return run(tx, ctx, {"action": "select", "exchange": exchange} if exchange else None,
+                   came_back=not exchange)
     # Several checked boxes of one CheckboxMultiSelect arrive as a list; other fields as text.
     form = {key: values if len(values) > 1 else values[0]
             for key, values in request.form.to_dict(flat=False).items()}
-    return run(tx, ctx, form)
+    # A form of another step than the current one is stale (back button, double submit): the
+    # runner shows the current page, or applies it once Back from a provider rewound the run.
+    page_step = request.form.get("step", "")
+    return run(tx, ctx, form, came_back=page_step != str(tx.state["step"]), page_step=page_step)

@@ -22,6 +22,9 @@ class SsoSession(db.Model):
     client_ids: Mapped[list] = mapped_column(sa.JSON, default=list)
     #: the browser passed MFA in this session (an SSO run then skips the MFA step)
     mfa_done: Mapped[bool] = mapped_column(default=False, server_default=sa.false())
+    #: the issuer of the federated sign-in that began the session (``facebook.com``...), None
+    #: for a local account: a single sign-on run gives the token the same ``idp`` claim
+    identity_provider: Mapped[str | None] = mapped_column(sa.String(255))
     created_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
     expires_at: Mapped[dt.datetime]
     revoked_at: Mapped[dt.datetime | None]

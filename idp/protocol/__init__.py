@@ -24,6 +24,9 @@ def _register() -> None:
     views = {"discovery": discovery.discovery, "jwks": discovery.jwks,
              "authorize": authorize.authorize, "token": token.token,
              "end_session": logout.end_session}
+    from .federation_reply import authresp
+
+    bp.add_url_rule("/<tenant>/oauth2/authresp", "authresp", authresp, methods=["GET", "POST"])
     for path, name, methods in ENDPOINTS:
         view = views[name]
         bp.add_url_rule(f"/<tenant>/<policy>/{path}", name, view, methods=methods)

@@ -76,6 +76,9 @@ def authorize(tenant: str, policy: str | None = None):
     if session is not None:
         state.bag = {"objectId": session.user_object_id,
                      "authenticationSource": "localAccountAuthentication"}
+        if session.identity_provider:  # a federated sign-in began it: the same idp claim
+            state.bag.update(identityProvider=session.identity_provider,
+                             authenticationSource="socialIdpAuthentication")
         if session.mfa_done:
             state.bag["mfaCompleted"] = True
     browser = request.cookies.get(transactions.COOKIE) or new_token()

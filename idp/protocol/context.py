@@ -11,6 +11,7 @@ from ..engine.tokens import issuer
 from ..engine.user_flows import compile_user_flow, properties
 from ..models import Tenant, UserFlow
 from ..store.attributes import tenant_catalogue
+from ..store.federation import social_providers
 from ..store.tenant import public_url, tenant_and_flow, tenant_matches
 
 
@@ -51,7 +52,8 @@ class PolicyContext:
         return self._catalogue
 
     def journey(self, config: dict | None = None) -> Journey:
-        return compile_user_flow(self.policy, config or self.flow.config, self.catalogue)
+        config = config or self.flow.config
+        return compile_user_flow(self.policy, config, self.catalogue, social_providers(config))
 
 
 def resolve_policy(tenant_segment: str, policy: str | None) -> PolicyContext:

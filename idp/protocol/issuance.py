@@ -17,7 +17,7 @@ from .responses import to_app
 
 
 def _session(tx: FlowTransaction, ctx: PolicyContext, user: str, sso: bool, now: int,
-             mfa: bool, kmsi: bool):
+             mfa: bool, kmsi: bool, identity_provider: str | None = None):
     """Continue the browser's SSO session, or start a new one (new id at every sign-in).
 
     Keep me signed in makes the session last ``keep_me_signed_in_days`` and its cookie
@@ -36,6 +36,7 @@ def _session(tx: FlowTransaction, ctx: PolicyContext, user: str, sso: bool, now:
     value, row = sessions.start_session(user_object_id=user, auth_time=now, policy=ctx.policy,
                                         client_id=tx.client_id, lifetime_minutes=minutes)
     row.mfa_done = mfa
+    row.identity_provider = identity_provider
     return now, value, minutes * 60 if kmsi else None
 
 
@@ -47,14 +48,17 @@ def complete(tx: FlowTransaction, ctx: PolicyContext, journey: Journey, bag: dic
     subject = bag[journey.relying_party.subject_claim]
     kmsi = bool(bag.get("keepMeSignedIn")) and bool(props.get("keep_me_signed_in"))
     auth_time, new_cookie, max_age = _session(tx, ctx, subject, sso, now,
-                                              bool(bag.get("mfaCompleted")), kmsi)
+                                              bool(bag.get("mfaCompleted")), kmsi,
+                                              bag.get("identityProvider") or None)
     claims = output_claims(bag, journey.relying_party.output_claims)
     lifetime = props["token_lifetime_minutes"] * 60
     common = dict(iss=ctx.issuer, subject=subject, policy=ctx.policy, claims=claims,
                   nonce=req.nonce, auth_time=auth_time, now=now, lifetime=lifetime,
                   policy_claim=props["user_flow_claim"])
     params: dict = {}
-    details = dict(app_id=tx.client_id, user=subject, policy=ctx.policy, correlation_id=tx.id)
+    # B2C's token rows name the provider of a social sign-in (additionalDetails)
+    details = dict(app_id=tx.client_id, user=subject, policy=ctx.policy, correlation_id=tx.id,
+                   IdentityProviderName=bag.get("identityProvider") or None)
     if "code" in req.response_type:
         params["code"] = create_code(
             lifetime=current_app.config["IDP_CODE_LIFETIME"], client_id=tx.client_id,

@@ -122,6 +122,43 @@ class SqlDirectory:
             raise AccountExists(sign_in_name) from None
         return user.object_id
 
+    def find_federated_account(self, issuer: str, issuer_user_id: str) -> AccountRef | None:
+        """Federated identities match exactly (an OpenID Connect ``sub`` is case-sensitive)."""
+        identity = db.session.execute(db.select(UserIdentity).filter_by(
+            issuer=issuer, sign_in_type="federated",
+            issuer_assigned_id_key=issuer_user_id)).scalar_one_or_none()
+        if identity is None:
+            return None
+        user = self._held[identity.user_object_id] = identity.user
+        return AccountRef(user.object_id, user.account_enabled)
+
+    def create_federated_account(self, *, issuer: str, issuer_user_id: str, email: str | None,
+                                 attributes: dict[str, Any]) -> str:
+        """A user without a password whose identity is ``federated``; the provider's e-mail is
+        kept in ``otherMails`` (Graph's place for it; the ``emails`` claim reads it)."""
+        if self.find_federated_account(issuer, issuer_user_id) is not None:
+            raise AccountExists(issuer_user_id)
+        user = DirectoryUser()
+        extra = {}
+        for claim, value in attributes.items():
+            if claim in COLUMNS:
+                setattr(user, COLUMNS[claim], value)
+            else:
+                extra[claim] = value
+        if email:
+            extra["otherMails"] = [email]
+        user.attributes = extra
+        user.identities.append(UserIdentity(
+            sign_in_type="federated", issuer=issuer, issuer_assigned_id=issuer_user_id,
+            issuer_assigned_id_key=issuer_user_id))
+        db.session.add(user)
+        try:
+            db.session.flush()
+        except IntegrityError:  # another worker wrote the same identity just now
+            db.session.rollback()
+            raise AccountExists(issuer_user_id) from None
+        return user.object_id
+
     def read_claims(self, object_id: str) -> dict[str, Any]:
         user = self._user(object_id)
         if user is None:

@@ -8,6 +8,7 @@ from ..models import ApiConnector, Tenant
 from .attributes import extensions_app_id, tenant_catalogue
 from .connector_client import call
 from .directory import SqlDirectory
+from .federation import SqlFederation
 from .mailer import MailboxMailer
 from .tenant import tenant_settings
 
@@ -29,13 +30,15 @@ class SqlConnectors:
                                  result.attempts, result.error)
 
 
-def make_ports(tenant: Tenant, attributes: dict | None = None) -> Ports:
+def make_ports(tenant: Tenant, attributes: dict | None = None,
+               transaction_id: str = "") -> Ports:
     """The ports over the database; ``attributes`` is the tenant's catalogue when the caller
-    has read it already."""
+    has read it already; ``transaction_id`` the run the federation port's state names."""
     settings = tenant_settings(tenant)
     return Ports(SqlDirectory(tenant.domain), MailboxMailer(), tenant.name,
                  LockoutPolicy(settings["lockout_threshold"],
                                settings["lockout_duration_seconds"]),
                  connectors=SqlConnectors(),
                  attributes=tenant_catalogue() if attributes is None else attributes,
-                 extensions_app_id=extensions_app_id(), tenant_domain=tenant.domain)
+                 extensions_app_id=extensions_app_id(), tenant_domain=tenant.domain,
+                 federation=SqlFederation(transaction_id))

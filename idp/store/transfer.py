@@ -6,7 +6,8 @@ use it as the portal does.  The document's rules are in :mod:`idp.store.transfer
 :mod:`idp.store.transfer_checks`; the writes in :mod:`idp.store.transfer_write`.
 
 Never exported: the signing key, admin accounts, plaintext passwords or client secrets (there
-are none to export: only their hashes are stored, and those only when asked for), grants,
+are none to export: only their hashes are stored, and those only when asked for), the sealed
+secrets of API connectors and identity providers, grants,
 sessions, runs, mail and audit records.
 """
 from __future__ import annotations
@@ -16,13 +17,14 @@ import json
 from typing import Any
 
 from ..extensions import db
-from .transfer_connectors import export_connectors
 from ..models import (ApiConnector, AppRegistration, AppRoleAssignment, DirectoryUser,
-                      UserAttribute, UserFlow, UserIdentity)
+                      IdentityProvider, UserAttribute, UserFlow, UserIdentity)
 from ..models._base import utcnow
 from ..seed import RP_DEMO
 from .tenant import current_tenant
 from .transfer_checks import Target, check_document
+from .transfer_connectors import export_connectors
+from .transfer_identity_providers import export_identity_providers
 from .transfer_schema import FORMAT
 from .transfer_write import write_document
 
@@ -61,6 +63,7 @@ def export_tenant(*, include_users: bool, include_secrets: bool) -> dict[str, An
                             "description": a.description or ""}
                            for a in _all(UserAttribute, UserAttribute.name_key)],
         "apiConnectors": export_connectors(),
+        "identityProviders": export_identity_providers(),
         "userFlows": [{"name": f.name, "flowType": f.flow_type, "version": f.version,
                        "config": f.config or {}} for f in _all(UserFlow, UserFlow.name_key)],
         "appRegistrations": [_export_app(a, include_secrets) for a in apps],
@@ -173,5 +176,8 @@ def build_target(domain: str, merge: bool) -> Target:
     users = frozenset(u.lower() for u in db.session.execute(
         db.select(DirectoryUser.object_id)).scalars())
     connectors = frozenset(db.session.scalars(db.select(ApiConnector.id)))
+    providers = {p.id: (p.kind, p.display_name.lower())
+                 for p in db.session.scalars(db.select(IdentityProvider))}
     return Target(merge=merge, domain=domain, attributes=attributes, apps=known, users=users,
-                  identities=identities, bound_apps=bound, connectors=connectors)
+                  identities=identities, bound_apps=bound, connectors=connectors,
+                  identity_providers=providers)

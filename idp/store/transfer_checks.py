@@ -13,6 +13,7 @@ from typing import Any, Mapping
 
 from ..engine.attributes import BUILT_IN_BY_CLAIM
 from .transfer_connectors import check_connectors
+from .transfer_identity_providers import check_identity_providers
 from .transfer_schema import (ATTRIBUTE_NAME, DATA_TYPES, FLOW_TYPES, FORMAT, GUID,
                               LOCAL_ACCOUNT_TYPES, MAX_PROBLEMS, PRINCIPAL_TYPES, USER_FLOW_NAME,
                               Problems, check_app_fields, check_choice, check_fields, check_text,
@@ -36,6 +37,8 @@ class Target:
     bound_apps: Mapping[str, str] = field(default_factory=dict)
     #: ids of this tenant's API connectors
     connectors: frozenset[str] = frozenset()
+    #: this tenant's identity providers: id -> (kind, lower-cased name)
+    identity_providers: Mapping[str, tuple[str, str]] = field(default_factory=dict)
 
     def effective_client_id(self, app: dict) -> str:
         """The client id an imported app gets: this tenant's own for a tenant-bound app."""
@@ -62,6 +65,8 @@ def check_document(doc: Any, target: Target) -> list[str]:
     _check_flows(p, _entries(doc, "userFlows"), claims)
     check_connectors(p, doc.get("apiConnectors", []), _entries(doc, "userFlows"),
                      target.connectors if target.merge else frozenset())
+    check_identity_providers(p, doc.get("identityProviders", []), _entries(doc, "userFlows"),
+                             target.identity_providers if target.merge else {})
     roles = _check_apps(p, _entries(doc, "appRegistrations"), target)
     users = _entries(doc, "users")
     domain = doc["tenant"].get("domain") if isinstance(doc.get("tenant"), dict) else None

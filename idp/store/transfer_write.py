@@ -34,6 +34,7 @@ from ..models._base import utcnow
 from ..seed import SEEDED_FLOWS
 from .transfer_checks import Target, sign_in_key
 from .transfer_connectors import write_connectors
+from .transfer_identity_providers import write_identity_providers
 
 #: document key -> AppRegistration column, copied as they are.
 APP_FIELDS = {"name": "name", "platform": "platform", "redirectUris": "redirect_uris",
@@ -57,6 +58,8 @@ def write_document(doc: dict, tenant: Tenant, target: Target, *,
     notes[:0] = _write_tenant(doc["tenant"], tenant, target.merge, use_exported_tenant_id)
     _write_attributes(doc["userAttributes"])
     notes += write_connectors(doc.get("apiConnectors", []), target.merge)
+    if "identityProviders" in doc or not target.merge:
+        notes += write_identity_providers(doc.get("identityProviders", []), target.merge)
     _write_flows(doc["userFlows"])
     _write_apps(doc["appRegistrations"], target, client_ids)
     users = doc.get("users")

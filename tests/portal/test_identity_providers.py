@@ -1,6 +1,7 @@
 """Identity providers blade: the local account types with the user flows that use each, the
-tenant default for new user flows (changed, audited, bad values refused), and the social
-identity providers listed as not configured."""
+tenant default for new user flows (changed, audited, bad values refused), the provider list
+(Local account first) and the providers B2C Lab does not offer.  Facebook, Google and OpenID
+Connect providers: tests/portal/test_identity_providers_forms.py."""
 from __future__ import annotations
 
 import pytest
@@ -37,12 +38,14 @@ def test_page_shows_local_account_types_with_their_flows(admin, client, app):
     assert "Default for new user flows" in email
     assert "User ID signup" in username and "B2C_1_usernames" in username
     assert "B2C_1_" not in none
-    social = html.split('id="social-identity-providers"')[1]
-    for name in ("Facebook", "Google", "Microsoft Account", "Apple", "Amazon", "GitHub",
-                 "LinkedIn", "Twitter", "OpenID Connect"):
-        assert f"<td>{name}</td>" in social
-    assert social.count("Not configured") == 9
-    assert "Social and federated sign-in arrive with a later version of B2C Lab" in html
+    listed = html.split('id="identity-providers"')[1].split("</table>")[0]
+    assert '<tr id="provider-local"><td>Local account</td><td>Local account</td>' in listed
+    assert listed.count("<tr id=\"provider-") == 1  # no provider configured yet
+    others = html.split('id="not-offered-identity-providers"')[1]
+    for name in ("Microsoft Account", "Apple", "Amazon", "GitHub", "LinkedIn", "Twitter"):
+        assert f"<td>{name}</td>" in others
+    assert others.count("Not offered in B2C Lab") == 6
+    assert "arrive with a later version" not in html
 
 
 def test_change_the_default_local_account_type(admin, client, app):

@@ -1,12 +1,14 @@
-"""Identity providers (Azure AD B2C > Identity providers): the local account types and which
-user flows use them, the tenant's default for new user flows, and the social identity
-providers B2C lists (none of which B2C Lab runs yet)."""
+"""Identity providers (Azure AD B2C > Identity providers): the list (Local account, then each
+configured provider with its type), the local account types and which user flows use them,
+the tenant's default for new user flows, and smart lockout.  The providers' own pages are in
+:mod:`.providers`."""
 from __future__ import annotations
 
 from flask import flash, redirect, render_template, url_for
 
 from ...extensions import db
-from ...models import UserFlow
+from ...models import IDP_KINDS, UserFlow
+from ...store import identity_providers as idp_store
 from ...store.tenant import current_tenant, tenant_settings
 from ..common import audit_change
 from . import bp
@@ -14,9 +16,8 @@ from .forms import LocalAccountForm, SmartLockoutForm
 from .local_accounts import (LOCAL_ACCOUNT_TYPES, SETTING, default_local_account_type,
                              flows_by_local_account_type)
 
-#: the social identity providers B2C's blade lists, in its order.
-SOCIAL_PROVIDERS = ("Facebook", "Google", "Microsoft Account", "Apple", "Amazon", "GitHub",
-                    "LinkedIn", "Twitter", "OpenID Connect")
+#: the other providers B2C's blade lists, which B2C Lab does not offer (no practice copy).
+NOT_OFFERED = ("Microsoft Account", "Apple", "Amazon", "GitHub", "LinkedIn", "Twitter")
 
 
 @bp.get("/")
@@ -68,7 +69,10 @@ def _page(form: LocalAccountForm, lockout: SmartLockoutForm | None = None):
     flows = db.session.execute(db.select(UserFlow).order_by(UserFlow.name_key)).scalars()
     tenant = current_tenant()
     lockout = lockout or SmartLockoutForm(formdata=None, data=tenant_settings(tenant))
+    providers = idp_store.list_providers()
     return render_template("portal/identity_providers/index.html", form=form, lockout=lockout,
                            types=LOCAL_ACCOUNT_TYPES, used=flows_by_local_account_type(flows),
                            default=default_local_account_type(tenant.settings),
-                           social=SOCIAL_PROVIDERS)
+                           providers=[(p, idp_store.flows_using(p.id)) for p in providers],
+                           kinds=IDP_KINDS, configured={p.kind for p in providers},
+                           reply_url=idp_store.reply_url(), not_offered=NOT_OFFERED)

@@ -12,6 +12,9 @@ from ..common import choices
 from .config import FLOW_TYPE_LABELS, name_problem
 
 LOCAL_ACCOUNTS = [("email", "Email signup"), ("username", "User ID signup"), ("none", "None")]
+#: the flow types whose sign-in page offers identity providers (B2C: password reset and ROPC
+#: are local accounts only; profile editing's social sign-in is not offered by B2C Lab yet)
+FEDERATING_TYPES = ("signUpOrSignIn", "signUp", "signIn")
 MFA_METHODS = [("email", "Email"), ("phone", "SMS or phone call"), ("sms", "SMS only"),
                ("call", "Phone call only"), ("totp", "Authenticator app - TOTP")]
 MFA_ENFORCEMENT = [("off", "Off"), ("always", "Always on"), ("conditional", "Conditional")]
@@ -21,6 +24,9 @@ class NewUserFlowForm(FlaskForm):
     flow_type = SelectField("User flow type", choices=choices(list(FLOW_TYPE_LABELS.items())))
     name = StringField("Name", validators=[DataRequired(message="Enter a name.")])
     local_account_type = SelectField("Local accounts", choices=choices(LOCAL_ACCOUNTS))
+    #: the tenant's providers (choices set by the view); only for FEDERATING_TYPES
+    identity_providers = SelectMultipleField("Social identity providers",
+                                             validate_choice=False)
     mfa_method = SelectField("Type of method", choices=choices(MFA_METHODS))
     mfa_enforcement = SelectField("MFA enforcement", choices=choices(MFA_ENFORCEMENT))
 
@@ -28,6 +34,16 @@ class NewUserFlowForm(FlaskForm):
         problem = name_problem(field.data or "")
         if problem:
             raise ValidationError(problem)
+
+    def validate_identity_providers(self, field):
+        known = {value for value, _label in field.choices or []}
+        if any(value not in known for value in field.data or []):
+            raise ValidationError("An identity provider ticked here no longer exists (deleted "
+                                  "meanwhile?). Reload the page and tick again.")
+        if (self.local_account_type.data == "none" and not field.data
+                and self.flow_type.data in FEDERATING_TYPES):
+            raise ValidationError("Local accounts None needs at least one identity provider "
+                                  "ticked: otherwise the user flow has nothing to sign in with.")
 
 
 class PropertiesForm(FlaskForm):
@@ -118,3 +134,28 @@ class LocalizedStringsForm(FlaskForm):
 
     file = FileField("Overrides file (JSON)", validators=[
         FileRequired("Choose a JSON file (start from Download defaults).")])
+
+
+
+class FlowIdentityProvidersForm(FlaskForm):
+    """User flow > Identity providers: the local account type and a tick per configured
+    provider (its choices are the tenant's providers, set by the view)."""
+
+    local_account_type = SelectField("Local accounts", validate_choice=False,
+                                     choices=choices(LOCAL_ACCOUNTS))
+    identity_providers = SelectMultipleField("Social identity providers",
+                                             validate_choice=False)
+
+    def validate_local_account_type(self, field):
+        if field.data not in dict(LOCAL_ACCOUNTS):
+            raise ValidationError("Choose Email signup, User ID signup or None.")
+        if field.data == "none" and not self.identity_providers.data:
+            raise ValidationError("None needs at least one identity provider ticked below: "
+                                  "otherwise the user flow has nothing to sign in with.")
+
+    def validate_identity_providers(self, field):
+        known = {value for value, _label in self.identity_providers.choices or []}
+        unknown = [value for value in field.data or [] if value not in known]
+        if unknown:
+            raise ValidationError("An identity provider ticked here no longer exists (deleted "
+                                  "meanwhile?). Reload the page and tick again.")

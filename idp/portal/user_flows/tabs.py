@@ -8,15 +8,16 @@ from flask import flash, redirect, render_template, request, url_for
 from ...engine.page_layouts import ROWS_BY_FLOW_TYPE, uses_custom_page
 from ...engine.user_flows import properties as flow_properties
 from ...extensions import db
-from ...models import UserFlow
+from ...models import IDP_KINDS, UserFlow
 from ...store.attributes import tenant_catalogue
+from ...store.identity_providers import list_providers
 from ..api_connectors.attachments import attachment_update
 from ..api_connectors.attachments import tab_context as connector_tab_context
 from ..common import audit_change, get_or_404
 from . import bp
 from .config import APPLIED_PROPERTIES, INPUT_TYPES, PAGE_TYPES, TEMPLATES, \
     attribute_selection, page_layout_update, page_layouts_update
-from .forms import LOCAL_ACCOUNTS, PropertiesForm
+from .forms import FEDERATING_TYPES, LOCAL_ACCOUNTS, FlowIdentityProvidersForm, PropertiesForm
 
 
 def _save(flow: UserFlow, config: dict, what: str) -> None:
@@ -72,15 +73,27 @@ def _properties_from(form: PropertiesForm) -> dict:
 
 @bp.route("/<int:flow_id>/identity-providers", methods=["GET", "POST"])
 def identity_providers(flow_id: int):
+    """Local accounts plus a tick per configured provider (``config["identity_providers"]``:
+    provider ids; the sign-in page shows their buttons in this order: the ones already ticked
+    keep their place, new ticks follow in the list's order)."""
     flow = get_or_404(UserFlow, flow_id)
-    if request.method == "POST":
-        choice = request.form.get("local_account_type")
-        if choice not in dict(LOCAL_ACCOUNTS):
-            flash("Choose Email signup, User ID signup or None.", "error")
-        else:
-            _save(flow, {**flow.config, "local_account_type": choice}, "Identity providers")
-            return redirect(url_for(".identity_providers", flow_id=flow.id), 303)
-    return _tab("identity_providers", flow, choices=LOCAL_ACCOUNTS)
+    providers = list_providers() if flow.flow_type in FEDERATING_TYPES else []
+    ticked = [str(v) for v in flow.config.get("identity_providers") or []]
+    form = FlowIdentityProvidersForm(data={
+        "local_account_type": flow.config.get("local_account_type", "email"),
+        "identity_providers": ticked})
+    form.identity_providers.choices = [(p.id, p.display_name) for p in providers]
+    if form.validate_on_submit():
+        chosen = set(form.identity_providers.data or [])
+        order = [i for i in ticked if i in chosen] + [p.id for p in providers
+                                                      if p.id in chosen and p.id not in ticked]
+        _save(flow, {**flow.config, "local_account_type": form.local_account_type.data,
+                     "identity_providers": order}, "Identity providers")
+        return redirect(url_for(".identity_providers", flow_id=flow.id), 303)
+    status = 400 if request.method == "POST" else 200
+    return _tab("identity_providers", flow, form=form, choices=LOCAL_ACCOUNTS,
+                providers=providers, kinds=IDP_KINDS,
+                federating=flow.flow_type in FEDERATING_TYPES), status
 
 
 @bp.route("/<int:flow_id>/user-attributes", methods=["GET", "POST"])

@@ -9,13 +9,14 @@ from urllib.parse import urlencode
 from flask import flash, redirect, render_template, request, url_for
 
 from ...extensions import db
-from ...models import AppRegistration, UserFlow
+from ...models import IDP_KINDS, AppRegistration, UserFlow
 from ...store.attributes import tenant_catalogue
+from ...store.identity_providers import list_providers
 from ...store.tenant import current_tenant, public_url
 from ..common import audit_change, choices, get_or_404
 from . import bp
 from .config import FLOW_TYPE_LABELS, RUNNABLE_TYPES, attribute_selection, full_name
-from .forms import NewUserFlowForm, RunUserFlowForm
+from .forms import FEDERATING_TYPES, NewUserFlowForm, RunUserFlowForm
 
 
 @bp.get("/")
@@ -27,6 +28,8 @@ def index():
 @bp.route("/new", methods=["GET", "POST"])
 def create():
     form = NewUserFlowForm()
+    providers = list_providers()
+    form.identity_providers.choices = [(p.id, p.display_name) for p in providers]
     catalogue = tenant_catalogue()
     default_type = current_tenant().settings.get("default_local_account_type", "email")
     if request.method == "GET":
@@ -37,8 +40,11 @@ def create():
             form.name.errors.append(f"A user flow named '{name}' already exists.")
         else:
             collected, returned = attribute_selection(request.form, catalogue, [])
+            ticked = form.identity_providers.data or []
             config = {"type": form.flow_type.data,
                       "local_account_type": form.local_account_type.data,
+                      "identity_providers": [p.id for p in providers if p.id in ticked]
+                      if form.flow_type.data in FEDERATING_TYPES else [],
                       "user_attributes": collected, "application_claims": returned,
                       "properties": {"mfa_method": form.mfa_method.data,
                                      "mfa_enforcement": form.mfa_enforcement.data}}
@@ -50,7 +56,8 @@ def create():
             flash(f"User flow '{name}' created.", "success")
             return redirect(url_for(".properties", flow_id=flow.id), 303)
     return render_template("portal/user_flows/create.html", form=form, catalogue=catalogue,
-                           runnable=RUNNABLE_TYPES)
+                           runnable=RUNNABLE_TYPES, providers=providers, kinds=IDP_KINDS,
+                           federating=FEDERATING_TYPES)
 
 
 @bp.post("/<int:flow_id>/delete")

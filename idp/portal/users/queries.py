@@ -13,6 +13,7 @@ import sqlalchemy as sa
 
 from ...extensions import db
 from ...models import DirectoryUser, UserIdentity
+from ...store.identity_providers import list_providers, provider_for_issuer
 
 PAGE_SIZE = 50
 LOCAL_SIGN_IN_TYPES = ("emailAddress", "userName")
@@ -62,6 +63,28 @@ def sign_in_name(user: DirectoryUser) -> str:
     local = [i for i in user.identities if i.sign_in_type in LOCAL_SIGN_IN_TYPES]
     chosen = (local or user.identities or [None])[0]
     return chosen.issuer_assigned_id if chosen else ""
+
+
+def identity_rows(user: DirectoryUser) -> list[dict]:
+    """Every identity of the user, local and federated, with the identity provider it signs in
+    with: "Local account", the configured provider's name, or the issuer when that provider was
+    deleted since (its users can no longer sign in with it)."""
+    providers = list_providers()
+    rows = []
+    for identity in user.identities:
+        if identity.sign_in_type in LOCAL_SIGN_IN_TYPES:
+            provider, known = "Local account", True
+        else:
+            match = provider_for_issuer(identity.issuer, providers)
+            provider, known = (match.display_name, True) if match else (identity.issuer, False)
+        rows.append({"sign_in_type": identity.sign_in_type, "issuer": identity.issuer,
+                     "issuer_assigned_id": identity.issuer_assigned_id,
+                     "provider": provider, "known": known})
+    return rows
+
+
+def has_local_identity(user: DirectoryUser) -> bool:
+    return any(i.sign_in_type in LOCAL_SIGN_IN_TYPES for i in user.identities)
 
 
 def find_by_sign_in_name(issuer: str, name: str) -> str | None:

@@ -17,7 +17,8 @@ from .actions import (create_user, delete_user, generate_password, revoke_sessio
                       set_password)
 from .forms import DirectoryUserForm, PasswordResetForm, UserSearchForm
 from .properties import LABELS, apply_properties, custom_claims, edit_form, modified
-from .queries import find_by_sign_in_name, list_users, sign_in_name
+from .queries import (find_by_sign_in_name, has_local_identity, identity_rows, list_users,
+                      sign_in_name)
 
 
 def _audit(activity: str, user: DirectoryUser, **details) -> None:
@@ -85,7 +86,8 @@ def _create(form: DirectoryUserForm, issuer: str, name: str, field):
 def show(object_id: str):
     user = get_or_404(DirectoryUser, object_id)
     return render_template("portal/users/show.html", user=user, custom=custom_claims(user),
-                           sign_in_name=sign_in_name(user), labels=LABELS)
+                           sign_in_name=sign_in_name(user), labels=LABELS,
+                           identities=identity_rows(user))
 
 
 @bp.route("/<object_id>/edit", methods=["GET", "POST"])
@@ -105,6 +107,13 @@ def update(object_id: str):
 @bp.route("/<object_id>/reset-password", methods=["GET", "POST"])
 def reset_password(object_id: str):
     user = get_or_404(DirectoryUser, object_id)
+    if not has_local_identity(user):
+        # A password belongs to a local account identity; a user who signs in only with
+        # Facebook, Google or an OpenID Connect provider has none to reset.
+        flash(f"{user.display_name or 'This user'} signs in only with "
+              f"{', '.join(sorted({i.issuer for i in user.identities})) or 'no identity'}: "
+              "there is no local account password to reset.", "error")
+        return redirect(url_for(".show", object_id=object_id), 303)
     form = PasswordResetForm()
     if form.validate_on_submit():
         generated = form.password_mode.data != "custom"

@@ -60,8 +60,11 @@ class Walker:
         elif isinstance(action, Upload):
             folder = next(LABS_DIR.glob(f"lab{self.values['lab']}_*"))
             page.get_by_label(action.label, exact=True).set_input_files(folder / action.file)
-        elif isinstance(action, Copy):
-            self.values[action.name] = page.locator(action.selector).first.inner_text().strip()
+        elif isinstance(action, Copy):  # a field's value (the token viewer's), or the text
+            target = page.locator(action.selector).first
+            field = target.evaluate("e => ['INPUT', 'TEXTAREA'].includes(e.tagName)")
+            self.values[action.name] = (target.input_value() if field
+                                        else target.inner_text()).strip()
         elif isinstance(action, Paste):
             page.get_by_label(action.label, exact=True).fill(self.values[action.name])
         elif isinstance(action, Hidden):

@@ -1,0 +1,116 @@
+"""Lab 06's own app: the API connector ``POST /api/prefill`` that B2C calls "After federating
+with an identity provider during sign-up", and a page showing the customer records it reads and
+the last requests B2C sent it (with their federated ``identities``) and what it answered.
+
+Mounted by B2C Lab at ``/labs/social``; it also runs alone, so the connector call crosses a
+real network hop to another port:
+
+    python -m labs.lab06_social_identity_providers.web --port 5006
+    # connector URL: http://localhost:5006/api/prefill
+
+It never imports ``idp``.  The connector checks no credentials, as the api-connector-samples
+do (the lab has you choose Basic with dummy ones); a real one must.
+"""
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import tempfile
+from pathlib import Path
+
+from flask import Flask, current_app, render_template, request
+
+from . import prefill
+
+MOUNT = "social"
+CONNECTOR_PATH = "/api/prefill"
+KEEP_CALLS = 5
+CSP = "default-src 'self'; style-src 'self'; frame-ancestors 'none'"
+
+
+def create_app(settings: dict) -> Flask:
+    """``settings``: IDP_URL, TENANT, DATA_DIR, PUBLIC_URL (see ``labs.mount``)."""
+    Path(settings["DATA_DIR"]).mkdir(parents=True, exist_ok=True)
+    app = Flask(__name__, static_folder="static", template_folder="templates")
+    app.config.update(settings)
+    app.json.sort_keys = False  # B2C's key order: version, action, then the claims
+    app.jinja_env.filters["pretty"] = lambda data: json.dumps(data, indent=2,
+                                                              ensure_ascii=False)
+    app.add_url_rule("/", "index", index)
+    app.add_url_rule(CONNECTOR_PATH, "prefill", prefill_connector, methods=["POST"])
+
+    @app.after_request
+    def _headers(response):
+        response.headers.setdefault("Content-Security-Policy", CSP)
+        response.headers.setdefault("X-Frame-Options", "DENY")
+        return response
+    return app
+
+
+def _calls_path() -> Path:
+    return Path(current_app.config["DATA_DIR"]) / "calls.json"
+
+
+def recent_calls() -> list[dict]:
+    """The last calls, newest first (an unreadable file counts as none)."""
+    try:
+        calls = json.loads(_calls_path().read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return []
+    return calls if isinstance(calls, list) else []
+
+
+def _remember(call: dict) -> None:
+    calls = [call, *recent_calls()][:KEEP_CALLS]
+    path = _calls_path()
+    handle, temp = tempfile.mkstemp(dir=path.parent, prefix=".calls-")
+    with os.fdopen(handle, "w", encoding="utf-8") as out:
+        json.dump(calls, out, indent=2, ensure_ascii=False)
+    os.replace(temp, path)  # readers never see half a file
+
+
+def connector_url() -> str:
+    return current_app.config["PUBLIC_URL"].rstrip("/") + CONNECTOR_PATH
+
+
+def index():
+    return render_template("social/index.html", records=prefill.CUSTOMER_RECORDS,
+                           calls=recent_calls(), connector_url=connector_url(),
+                           federated=prefill.federated_identity)
+
+
+def prefill_connector():
+    """Always HTTP 200 with Continue, as B2C expects; a body that is not a JSON object gets
+    400 (B2C then shows AADB2C90075 naming the connector)."""
+    body = request.get_json(silent=True)
+    if not isinstance(body, dict):
+        return {"version": prefill.VERSION, "status": 400,
+                "userMessage": "The request body is not a JSON object."}, 400
+    reply, why = prefill.answer(body)
+    _remember({"request": body, "response": reply, "why": why,
+               "authorization": request.headers.get("Authorization", "").split(" ")[0]
+               or "none"})
+    return reply, 200
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description="Run lab 06's prefill API on its own port.")
+    parser.add_argument("--port", type=int, default=5006)
+    parser.add_argument("--data-dir", default=str(Path("instance") / "labs" / MOUNT),
+                        help="where the call log lives (default: the same folder as the copy "
+                             "B2C Lab mounts)")
+    args = parser.parse_args(argv)
+    public = f"http://localhost:{args.port}"
+    app = create_app({"IDP_URL": "http://localhost:5000", "TENANT": "contoso",
+                      "DATA_DIR": args.data_dir, "PUBLIC_URL": public})
+    print(f"Lab 06 prefill API on {public}/  (connector URL: {public}{CONNECTOR_PATH})",
+          flush=True)
+    from waitress import serve
+
+    serve(app, host="127.0.0.1", port=args.port)
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
