@@ -144,6 +144,12 @@ def test_sample_app_cookies_are_httponly_samesite_and_secure_under_https(public_
 def test_lab_app_cookies_are_httponly_samesite_and_secure_under_https(tmp_path):
     apps = lab_apps(idp_url=HTTPS, tenant="contoso", instance_path=tmp_path, public_url=HTTPS)
     for mount, lab_app in apps.items():
+        if not lab_app.secret_key:  # a lab app without a session sets no cookie at all
+            with pytest.raises(RuntimeError, match="secret key"):
+                with lab_app.test_request_context("/"):
+                    from flask import session
+                    session["x"] = 1
+            continue
         config = lab_app.config
         assert config["SESSION_COOKIE_HTTPONLY"], mount
         assert config["SESSION_COOKIE_SAMESITE"] in ("Lax", "Strict"), mount
