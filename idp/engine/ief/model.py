@@ -358,3 +358,14 @@ class MergedPolicy:
     user_journeys: dict[str, UserJourneyDef]
     relying_party: RelyingPartyDef | None
     root: Any = field(default=None, repr=False, compare=False)
+    #: ``id(element)`` of :attr:`root` -> (PolicyId, line) of the file it came from
+    origins: dict[int, tuple[str, int | None]] = field(default_factory=dict, repr=False,
+                                                        compare=False)
+
+    def where(self, what: str, element) -> str:
+        """``what`` with the file (and line) ``element`` came from, for messages:
+        ``"TechnicalProfile 'X' in B2C_1A_TrustFrameworkExtensions (line 30)"``."""
+        policy_id, line = self.origins.get(id(element), (None, None))
+        if policy_id is None:
+            return what
+        return f"{what} in {policy_id}" + (f" (line {line})" if line else "")
