@@ -1,17 +1,26 @@
-"""Resolving the tenant and policy a protocol or flow URL names."""
+"""Resolving the tenant and policy a protocol or flow URL names: a user flow (``B2C_1_...``)
+or an uploaded custom policy (``B2C_1A_...``), behind one :class:`PolicyContext`."""
 from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from flask import g, request
+from flask import g, has_request_context, request
+from joserfc import jwt
 
 from ..engine.errors import UnsafeRedirectError
+from ..engine.ief.model import PolicyError
 from ..engine.journey import Journey
-from ..engine.tokens import issuer
+from ..engine.tokens import issuer, output_claims
 from ..engine.user_flows import compile_user_flow, properties
 from ..models import Tenant, UserFlow
+from ..store import keys, policy_keys
 from ..store.attributes import tenant_catalogue
+from ..store.grants import RefreshLifetimes
 from ..store.tenant import public_url, tenant_and_flow, tenant_matches
+from .custom_policy import CustomPolicyRuntime, build_runtime
+from .policy_claims import resolver_context, token_claims
+
+CUSTOM_PREFIX = "B2C_1A_"
 
 
 class PolicyNotFound(UnsafeRedirectError):
@@ -20,18 +29,34 @@ class PolicyNotFound(UnsafeRedirectError):
 
 @dataclass
 class PolicyContext:
-    """What one request resolved; it lives as long as the request."""
+    """What one request resolved; it lives as long as the request.
+
+    Exactly one of ``flow`` (a user flow) and ``custom`` (a custom policy) is set; callers use
+    the properties below and need not know which."""
     tenant: Tenant
-    flow: UserFlow
+    flow: UserFlow | None = None
+    custom: CustomPolicyRuntime | None = None
     _catalogue: dict | None = field(default=None, init=False, repr=False)
 
     @property
     def policy(self) -> str:
-        return self.flow.name
+        return self.flow.name if self.flow is not None else self.custom.policy_id
+
+    @property
+    def is_custom(self) -> bool:
+        return self.custom is not None
+
+    @property
+    def config(self) -> dict:
+        """The user flow's configuration (page layouts, languages...); for a custom policy
+        the little the flow pages read of it (its content definitions decide the pages)."""
+        return self.flow.config if self.flow is not None else self.custom.config
 
     @property
     def props(self) -> dict:
-        return properties(self.flow.config)
+        """Properties in the user flows' vocabulary; a custom policy's come from its JwtIssuer
+        and UserJourneyBehaviors (:mod:`.custom_policy`)."""
+        return properties(self.flow.config) if self.flow is not None else self.custom.props
 
     @property
     def issuer(self) -> str:
@@ -51,13 +76,77 @@ class PolicyContext:
         return self._catalogue
 
     def journey(self, config: dict | None = None) -> Journey:
+        if self.custom is not None:
+            return self.custom.journey
         return compile_user_flow(self.policy, config or self.flow.config, self.catalogue)
+
+    # --- tokens: lifetimes, claims, keys ----------------------------------------------------
+
+    @property
+    def access_token_lifetime(self) -> int:
+        """Seconds (user flows: one setting for access and ID tokens)."""
+        if self.custom is not None:
+            return self.custom.access_token_lifetime
+        return self.props["token_lifetime_minutes"] * 60
+
+    @property
+    def id_token_lifetime(self) -> int:
+        if self.custom is not None:
+            return self.custom.id_token_lifetime
+        return self.props["token_lifetime_minutes"] * 60
+
+    @property
+    def refresh_token_lifetime(self) -> int:
+        """Seconds."""
+        if self.custom is not None:
+            return self.custom.refresh_token_lifetime
+        return self.props["refresh_token_lifetime_days"] * 86400
+
+    @property
+    def refresh_lifetimes(self) -> RefreshLifetimes:
+        if self.custom is not None:
+            rolling = self.custom.rolling_refresh_token_lifetime
+            return RefreshLifetimes(self.custom.refresh_token_lifetime / 86400,
+                                    None if rolling is None else rolling / 86400)
+        props = self.props
+        window = (None if props["refresh_token_sliding_window"] == "No expiry"
+                  else props["refresh_token_sliding_window_days"])
+        return RefreshLifetimes(props["refresh_token_lifetime_days"], window)
+
+    def token_claims(self, journey: Journey, bag: dict, *, client_id: str | None = None,
+                     correlation_id: str | None = None, nonce: str | None = None,
+                     now: float | None = None) -> tuple[str | None, dict]:
+        """(subject, token claims) for the bag a run ended with: the flow's Application
+        claims, or the custom policy's relying-party OutputClaims (with claim resolvers)."""
+        if self.custom is None:
+            return bag.get(journey.relying_party.subject_claim), output_claims(
+                bag, journey.relying_party.output_claims)
+        resolvers = resolver_context(
+            tenant_id=self.tenant.tenant_id, tenant_domain=self.tenant.domain,
+            policy_id=self.policy, client_id=client_id, correlation_id=correlation_id,
+            nonce=nonce, ip_address=request.remote_addr if has_request_context() else None, now=now,
+            language=bag.get("language") if isinstance(bag.get("language"), str) else None)
+        return token_claims(self.custom.output_claims, self.custom.subject_claim, bag,
+                            resolvers)
+
+    def sign(self, payload: dict) -> str:
+        """Sign with the tenant's key (user flows) or the policy's JwtIssuer key container."""
+        if self.custom is None:
+            return keys.sign(payload)
+        kid, private = policy_keys.signing_key(self.custom.signing_container)
+        return jwt.encode({"typ": "JWT", "alg": "RS256", "kid": kid}, payload, private)
+
+    def jwks(self) -> dict:
+        if self.custom is None:
+            return keys.jwks()
+        return policy_keys.public_jwks(self.custom.signing_container)
 
 
 def resolve_policy(tenant_segment: str, policy: str | None) -> PolicyContext:
-    """The tenant and user flow a request names (path, or ``?p=``).
+    """The tenant and user flow or custom policy a request names (path, or ``?p=``).
 
-    :raise PolicyNotFound: for another tenant or an unknown policy (shown as an error page).
+    :raise PolicyNotFound: for another tenant, an unknown policy, or a custom policy that
+        cannot run (shown as an error page).
     """
     policy = policy or request.args.get("p") or request.form.get("p")
     tenant, flow = tenant_and_flow(policy)
@@ -68,10 +157,36 @@ def resolve_policy(tenant_segment: str, policy: str | None) -> PolicyContext:
     if not policy:
         raise PolicyNotFound("AADB2C90083", "p", hint=(
             "Name the user flow in the path (/{tenant}/{policy}/...) or as ?p=B2C_1_..."))
-    if flow is None:
+    if flow is None and policy.upper().startswith(CUSTOM_PREFIX):
+        ctx = PolicyContext(tenant, custom=_custom_runtime(policy, tenant))
+    elif flow is None:
         raise PolicyNotFound(None, message=(
             f"The policy '{policy}' does not exist in tenant '{tenant.domain}'."), hint=(
             "Check the user flow's name under User flows; B2C adds the B2C_1_ prefix."))
-    ctx = PolicyContext(tenant, flow)
+    else:
+        ctx = PolicyContext(tenant, flow)
     g.policy_context = ctx  # an error page of this request uses the flow's Error page layout
     return ctx
+
+
+def _custom_runtime(policy: str, tenant: Tenant) -> CustomPolicyRuntime:
+    from ..store import custom_policies  # the store imports the engine's IEF loader lazily
+
+    try:
+        loaded = custom_policies.load_compiled(policy)
+    except (PolicyError, ValueError, KeyError) as problem:
+        raise PolicyNotFound(None, message=(
+            f"The custom policy '{policy}' cannot run: {problem}"), hint=(
+            "Open Identity Experience Framework > Custom policies, fix the file and upload it "
+            "again.")) from None
+    if loaded is None:
+        raise PolicyNotFound(None, message=(
+            f"The policy '{policy}' does not exist in tenant '{tenant.domain}'."), hint=(
+            "Upload it under Identity Experience Framework > Custom policies (B2C_1A_ names "
+            "are custom policies)."))
+    if loaded.compiled is None:
+        raise PolicyNotFound(None, message=(
+            f"The policy '{loaded.merged.policy_id}' has no RelyingParty: it is a base of "
+            "other policies, and apps run the policies built on it (B2C_1A_signup_signin...)."))
+    return build_runtime(loaded.merged, loaded.compiled.journey,
+                         getattr(loaded.compiled, "flow_config", None))

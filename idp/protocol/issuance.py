@@ -8,12 +8,13 @@ from flask import current_app, request
 
 from ..engine.authorize import AuthorizeRequest
 from ..engine.journey import Journey
-from ..engine.tokens import build_access_token_claims, build_id_token_claims, output_claims
+from ..engine.errors import B2CError
+from ..engine.tokens import build_access_token_claims, build_id_token_claims
 from ..models import FlowTransaction
-from ..store import audit, keys, sessions
+from ..store import audit, sessions
 from ..store.grants import create_code
 from .context import PolicyContext
-from .responses import to_app
+from .responses import error_to_app, to_app
 
 
 def _session(tx: FlowTransaction, ctx: PolicyContext, user: str, sso: bool, now: int,
@@ -44,14 +45,20 @@ def complete(tx: FlowTransaction, ctx: PolicyContext, journey: Journey, bag: dic
     req = AuthorizeRequest.from_json(tx.request)
     props = ctx.props
     now = int(time.time())
-    subject = bag[journey.relying_party.subject_claim]
+    subject, claims = ctx.token_claims(journey, bag, client_id=tx.client_id,
+                                       correlation_id=tx.id, nonce=req.nonce, now=now)
+    if not subject:
+        tx.status = "failed"
+        return error_to_app(req.redirect_uri, req.response_mode, req.state, B2CError(
+            None, error="server_error", message=(
+                f"The policy '{ctx.policy}' sends no subject: its SubjectNamingInfo claim "
+                "has no value at the end of the journey.")))
     kmsi = bool(bag.get("keepMeSignedIn")) and bool(props.get("keep_me_signed_in"))
     auth_time, new_cookie, max_age = _session(tx, ctx, subject, sso, now,
                                               bool(bag.get("mfaCompleted")), kmsi)
-    claims = output_claims(bag, journey.relying_party.output_claims)
-    lifetime = props["token_lifetime_minutes"] * 60
+    lifetime = ctx.access_token_lifetime
     common = dict(iss=ctx.issuer, subject=subject, policy=ctx.policy, claims=claims,
-                  nonce=req.nonce, auth_time=auth_time, now=now, lifetime=lifetime,
+                  nonce=req.nonce, auth_time=auth_time, now=now,
                   policy_claim=props["user_flow_claim"])
     params: dict = {}
     details = dict(app_id=tx.client_id, user=subject, policy=ctx.policy, correlation_id=tx.id)
@@ -63,15 +70,16 @@ def complete(tx: FlowTransaction, ctx: PolicyContext, journey: Journey, bag: dic
             user_object_id=subject, claims=claims, auth_time=auth_time, transaction_id=tx.id)
         audit.record("Issue an authorization code to the application", **details)
     if "token" in req.response_type:
-        params["access_token"] = keys.sign(build_access_token_claims(
+        params["access_token"] = ctx.sign(build_access_token_claims(
             audience=req.resource, client_id=tx.client_id, scp=" ".join(req.scp) or None,
-            **common))
+            lifetime=lifetime, **common))
         params.update(token_type="Bearer", expires_in=str(lifetime))
         audit.record("Issue an access token to the application", **details)
     if "id_token" in req.response_type:
-        params["id_token"] = keys.sign(build_id_token_claims(
+        params["id_token"] = ctx.sign(build_id_token_claims(
             client_id=tx.client_id, code=params.get("code"),
-            access_token=params.get("access_token"), **common))
+            access_token=params.get("access_token"), lifetime=ctx.id_token_lifetime,
+            **common))
         audit.record("Issue an id_token to the application", **details)
     params["state"] = req.state
     tx.status, tx.user_object_id = "completed", subject

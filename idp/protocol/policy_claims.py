@@ -1,0 +1,114 @@
+"""The claims a custom policy's relying party sends (its ``OutputClaims``), from the bag a run
+ended with: pure functions, no Flask.
+
+Each ``<OutputClaim>`` names a bag claim (``ClaimTypeReferenceId``) and the token claim it
+becomes: ``PartnerClaimType``, else the ClaimType's ``DefaultPartnerClaimTypes`` for
+OpenIdConnect, else its Id (B2C's rule, ``relyingparty.md``).  ``DefaultValue`` fills an empty
+claim, or always wins with ``AlwaysUseDefaultValue``; defaults may hold claim resolvers
+(``{Policy:TenantObjectId}`` in the starter pack).  ``SubjectNamingInfo ClaimType`` names the
+token claim that becomes ``sub``.
+"""
+from __future__ import annotations
+
+import datetime as dt
+import re
+from dataclasses import dataclass
+from typing import Any, Mapping
+
+from ..engine.ief.model import MergedPolicy
+
+PROTOCOL = "OpenIdConnect"
+_RESOLVER = re.compile(r"\{([A-Za-z]+(?::[A-Za-z_.-]+)?)\}")
+
+
+@dataclass(frozen=True)
+class OutputClaimSpec:
+    """One relying-party output claim: bag claim -> token claim, with its default."""
+
+    claim: str
+    token_claim: str
+    default: str | None = None
+    always_use_default: bool = False
+    data_type: str = "string"
+
+
+def relying_party_claims(merged: MergedPolicy) -> tuple[tuple[OutputClaimSpec, ...], str]:
+    """The relying party's output claims and the token claim naming the subject (``sub``
+    when SubjectNamingInfo is absent)."""
+    rp = merged.relying_party
+    if rp is None:
+        return (), "sub"
+    specs = []
+    for oc in rp.technical_profile.output_claims:
+        claim_type = merged.claim_types.get(oc.claim_type_reference_id)
+        partner = (claim_type.default_partner_claim_types.get(PROTOCOL) if claim_type else None)
+        specs.append(OutputClaimSpec(
+            claim=oc.claim_type_reference_id,
+            token_claim=oc.partner_claim_type or partner or oc.claim_type_reference_id,
+            default=oc.default_value, always_use_default=oc.always_use_default_value,
+            data_type=claim_type.data_type if claim_type else "string"))
+    return tuple(specs), rp.technical_profile.subject_naming_info or "sub"
+
+
+def resolve_claim_resolvers(text: str, context: Mapping[str, Any]) -> str:
+    """Replace ``{Policy:...}``, ``{Context:...}``, ``{OIDC:...}`` and ``{policy}`` with their
+    values.  Choice: a resolver this emulator does not know is kept as written, so the token
+    shows what to look at (B2C's behaviour for unknown resolvers is unverified)."""
+    def value(match: re.Match) -> str:
+        found = context.get(match.group(1)) if match.group(1) in context else None
+        if found is None:
+            found = context.get(match.group(1).lower())
+        return match.group(0) if found is None else str(found)
+    return _RESOLVER.sub(value, text)
+
+
+def resolver_context(*, tenant_id: str, tenant_domain: str, policy_id: str,
+                     client_id: str | None = None, correlation_id: str | None = None,
+                     nonce: str | None = None, ip_address: str | None = None,
+                     language: str | None = None, now: float | None = None) -> dict[str, Any]:
+    """The values of the claim resolvers the starter pack and the training material use."""
+    when = dt.datetime.fromtimestamp(now, dt.timezone.utc) if now is not None else None
+    values = {
+        "Policy:TenantObjectId": tenant_id, "Policy:PolicyId": policy_id,
+        "Policy:TenantId": tenant_domain, "Policy:RelyingPartyTenantId": tenant_domain,
+        "Policy:TrustFrameworkTenantId": tenant_domain, "policy": policy_id,
+        "OIDC:ClientId": client_id, "OIDC:Nonce": nonce, "Context:CorrelationId": correlation_id,
+        "Context:IPAddress": ip_address, "Culture:LanguageName": language,
+        "Culture:RFC5646": language, "Context:BuildNumber": "b2clab",
+        "Context:DateTimeInUtc": when.strftime("%d/%m/%Y %H:%M:%S") if when else None,
+    }
+    return {key: v for key, v in values.items() if v is not None}
+
+
+def _typed(value: Any, data_type: str) -> Any:
+    """A default (always text in XML) in the claim's data type, as the token carries it."""
+    if not isinstance(value, str):
+        return value
+    kind = data_type.lower()
+    if kind == "boolean" and value.lower() in ("true", "false"):
+        return value.lower() == "true"
+    if kind in ("int", "long") and re.fullmatch(r"-?\d+", value):
+        return int(value)
+    if kind == "stringcollection":
+        return [value]
+    return value
+
+
+def token_claims(specs, subject_claim: str, bag: Mapping[str, Any],
+                 resolvers: Mapping[str, Any]) -> tuple[str | None, dict[str, Any]]:
+    """(subject, claims) for the token: the subject is the value of the token claim
+    SubjectNamingInfo names (the issuer writes it as ``sub``; another claim of that name in the
+    list stays, e.g. ``oid``); empty claims are left out, as B2C leaves them out."""
+    out: dict[str, Any] = {}
+    for spec in specs:
+        value = bag.get(spec.claim)
+        if spec.default is not None and (spec.always_use_default or value in (None, "", [])):
+            value = _typed(resolve_claim_resolvers(spec.default, resolvers), spec.data_type)
+        if value in (None, "", []):
+            continue
+        out[spec.token_claim] = value
+    subject = out.get(subject_claim)
+    if subject is None:  # SubjectNamingInfo may name a bag claim that is not sent
+        subject = bag.get(subject_claim)
+    out.pop("sub", None)  # the issuer writes ``sub`` from the subject
+    return (None if subject is None else str(subject)), out
