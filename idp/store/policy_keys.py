@@ -11,18 +11,18 @@ expiry dates) and rolls over; here a container holds exactly one key, active fro
 """
 from __future__ import annotations
 
+import datetime as dt
 import functools
 import re
 import secrets
 from dataclasses import dataclass
-import datetime as dt
 
 import sqlalchemy as sa
 from joserfc.jwk import RSAKey
 from sqlalchemy.exc import IntegrityError
 
 from ..extensions import db
-from ..models import KEY_USAGES, PolicyKey
+from ..models import KEY_USAGES, CustomPolicy, PolicyKey
 from .secret_box import open_sealed, seal
 
 #: B2C adds this prefix to every container name typed in the portal.
@@ -221,3 +221,14 @@ def _import_rsa(pem: str, kid: str, usage: str) -> RSAKey:
     # Importing a private RSA key validates it (about 60 ms): once per key and process.  This
     # caches derived, immutable data; the database stays the source of truth for every worker.
     return RSAKey.import_key(pem, parameters={"kid": kid, "use": usage})
+
+
+def policies_referencing(name: str) -> list[str]:
+    """PolicyIds of the uploaded custom policies whose XML names container ``name`` in a
+    ``StorageReferenceId`` (without regard to case, as B2C matches them), for the warning on
+    Delete: a policy that references a deleted container stops working."""
+    pattern = re.compile(r"StorageReferenceId\s*=\s*([\"'])\s*" + re.escape(name.strip())
+                         + r"\s*\1", re.IGNORECASE)
+    rows = db.session.execute(sa.select(CustomPolicy.policy_id, CustomPolicy.xml)
+                              .order_by(CustomPolicy.policy_id_key))
+    return [policy_id for policy_id, xml in rows if pattern.search(xml or "")]

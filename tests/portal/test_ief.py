@@ -1,0 +1,91 @@
+"""Identity Experience Framework landing page: the two IEF app registrations with their
+Application (client) IDs, the starter pack's placeholders and their values, the policy keys it
+needs (missing, then created), and the links to Custom policies and Policy keys."""
+from __future__ import annotations
+
+import html
+
+from idp.extensions import db
+from idp.models import AppRegistration
+from idp.store import policy_keys
+
+IEF = "/portal/ief/"
+
+
+def text(response) -> str:
+    return html.unescape(response.get_data(as_text=True))
+
+
+def client_ids(app) -> dict[str, str]:
+    with app.app_context():
+        return {a.name: a.client_id for a in db.session.execute(
+            db.select(AppRegistration)).scalars()}
+
+
+def row(page: str, marker: str) -> str:
+    return page.split(marker)[1].split("</tr>")[0]
+
+
+def test_nav_links_the_blade_next_to_user_flows(admin, client):
+    page = client.get("/portal/").get_data(as_text=True)
+    nav = page.split('aria-label="Azure AD B2C"')[1].split("</nav>")[0]
+    assert f'href="{IEF}">Identity Experience Framework</a>' in nav
+    assert nav.index("User flows") < nav.index("Identity Experience Framework") \
+        < nav.index("API connectors")
+
+
+def test_landing_page_shows_both_apps_with_their_ids(admin, app, client):
+    ids = client_ids(app)
+    page = text(client.get(IEF))
+    assert "Azure AD B2C | Identity Experience Framework" in page
+    for name in ("IdentityExperienceFramework", "ProxyIdentityExperienceFramework"):
+        assert ids[name] in row(page, f'data-app="{name}"')
+    placeholders = page.split('id="placeholders"')[1].split("</table>")[0]
+    assert row(placeholders, "<code>IdentityExperienceFrameworkAppId</code>").count(
+        ids["IdentityExperienceFramework"]) == 1
+    assert ids["ProxyIdentityExperienceFramework"] in row(
+        placeholders, "<code>ProxyIdentityExperienceFrameworkAppId</code>")
+    assert "contoso.onmicrosoft.com" in row(placeholders, "<code>yourtenant.onmicrosoft.com</code>")
+
+
+def test_a_missing_app_is_named_not_a_crash(admin, app, client):
+    with app.app_context():
+        db.session.execute(db.delete(AppRegistration).filter_by(
+            name="ProxyIdentityExperienceFramework"))
+        db.session.commit()
+    page = text(client.get(IEF))
+    assert "Missing." in row(page, 'data-app="ProxyIdentityExperienceFramework"')
+    assert "register the application first" in row(
+        page, "<code>ProxyIdentityExperienceFrameworkAppId</code>")
+
+
+def test_starter_pack_keys_show_missing_then_created(admin, app, client):
+    page = text(client.get(IEF))
+    signing = row(page, 'data-key="B2C_1A_TokenSigningKeyContainer"')
+    assert "Missing." in signing
+    assert "/portal/ief/policy-keys/new?name=TokenSigningKeyContainer&key_usage=sig" in signing
+    assert "key_usage=enc" in row(page, 'data-key="B2C_1A_TokenEncryptionKeyContainer"')
+    with app.app_context():
+        policy_keys.generate_rsa("TokenSigningKeyContainer", "sig")
+        db.session.commit()
+    page = text(client.get(IEF))
+    signing = row(page, 'data-key="B2C_1A_TokenSigningKeyContainer"')
+    assert "Created" in signing and "Missing." not in signing
+    assert "Missing." in row(page, 'data-key="B2C_1A_TokenEncryptionKeyContainer"')
+    assert "1 container in this tenant" in page
+
+
+def test_links_to_custom_policies_and_policy_keys(admin, app, client):
+    page = client.get(IEF).get_data(as_text=True)
+    with app.test_request_context():
+        from idp.portal.ief import custom_policies_url
+        custom = custom_policies_url()
+    assert custom.startswith("/portal/")
+    assert f'href="{custom}" id="ief-custom-policies"' in page
+    assert 'href="/portal/ief/policy-keys/" id="ief-policy-keys"' in page
+    assert client.get("/portal/ief/policy-keys/").status_code == 200
+
+
+def test_anonymous_is_sent_to_sign_in(client):
+    response = client.get(IEF)
+    assert response.status_code == 302 and "/portal/sign-in" in response.location
