@@ -1,0 +1,88 @@
+"""What this emulator can run of a custom policy: the registry :mod:`.validate` reads.
+
+An upload that needs something missing here is refused with "... is not supported by this
+emulator yet" instead of failing half-way through a sign-in.  Add an entry only when it really
+runs, in the same change that makes it run (and that change's tests), so the validator never
+promises more than the executor does.
+
+- :data:`PROTOCOLS`: ``<Protocol Name>`` values run without a handler (``Proprietary`` profiles
+  are looked up in :data:`HANDLERS` instead).
+- :data:`OPENID_CONNECT_ROLES`: ``OpenIdConnect`` means different things by where a profile is
+  used: ``"issuer"`` (the CpimIssuerTechnicalProfile of a SendClaims step: the JWT issuer),
+  ``"validation"`` (a validation technical profile: the starter pack's ``login-NonInteractive``
+  password check, done locally), ``"exchange"`` (an orchestration step: federation with an
+  external OpenID Connect provider), ``"session"`` (an SSO session provider).
+- :data:`HANDLERS`: the .NET type name of a ``Proprietary`` profile's Handler (the part before
+  the first comma), e.g. ``Web.TPEngine.Providers.SelfAssertedAttributeProvider``.
+- :data:`STEP_TYPES`, :data:`PRECONDITION_TYPES`: OrchestrationStep Type and Precondition Type.
+- :data:`TRANSFORMATION_METHODS`: read from :data:`.transformations.METHODS`, the methods that
+  run, so the two lists cannot drift apart.
+- :data:`ELEMENTS`: elements the loader reads into the model; :data:`IGNORED_ELEMENTS`: elements
+  accepted with no effect here (why, beside each).  Any other element of the schema that a
+  relying party's journeys reach is refused as not supported.
+
+Each value says what runs it, for the reader and for messages.
+"""
+from __future__ import annotations
+
+from .transformations import METHODS
+
+PROTOCOLS: dict[str, str] = {}
+
+OPENID_CONNECT_ROLES: dict[str, str] = {}
+
+HANDLERS: dict[str, str] = {}
+
+STEP_TYPES: dict[str, str] = {}
+
+PRECONDITION_TYPES: dict[str, str] = {
+    "ClaimsExist": "idp.engine.journey.Precondition",
+    "ClaimEquals": "idp.engine.journey.Precondition",
+}
+
+TRANSFORMATION_METHODS: frozenset[str] = frozenset(METHODS)
+
+ELEMENTS: frozenset[str] = frozenset({
+    "TrustFrameworkPolicy", "BasePolicy", "PolicyId", "TenantId", "BuildingBlocks",
+    "ClaimsSchema", "ClaimType", "DisplayName", "DataType", "UserHelpText", "UserInputType",
+    "DefaultPartnerClaimTypes", "Protocol", "Restriction", "Pattern", "Enumeration",
+    "ClaimsTransformations", "ClaimsTransformation", "InputClaims", "InputClaim",
+    "InputParameters", "InputParameter", "OutputClaims", "OutputClaim", "ContentDefinitions",
+    "ContentDefinition", "LoadUri", "RecoveryUri", "DataUri", "Metadata", "Item",
+    "LocalizedResourcesReferences", "LocalizedResourcesReference", "Localization",
+    "SupportedLanguages", "SupportedLanguage", "LocalizedResources", "LocalizedStrings",
+    "LocalizedString", "LocalizedCollections", "LocalizedCollection", "ClaimsProviders",
+    "ClaimsProvider", "Domain", "TechnicalProfiles", "TechnicalProfile", "Description",
+    "CryptographicKeys", "Key", "InputClaimsTransformations", "InputClaimsTransformation",
+    "DisplayClaims", "DisplayClaim", "PersistedClaims", "PersistedClaim",
+    "OutputClaimsTransformations", "OutputClaimsTransformation", "ValidationTechnicalProfiles",
+    "ValidationTechnicalProfile", "Preconditions", "Precondition", "Value", "Action",
+    "UseTechnicalProfileForSessionManagement", "IncludeInSso", "IncludeTechnicalProfile",
+    "EnabledForUserJourneys", "SubjectNamingInfo", "UserJourneys", "UserJourney",
+    "OrchestrationSteps", "OrchestrationStep", "ClaimsProviderSelections",
+    "ClaimsProviderSelection", "ClaimsExchanges", "ClaimsExchange", "RelyingParty",
+    "DefaultUserJourney", "Endpoints", "Endpoint", "UserJourneyBehaviors", "SingleSignOn",
+    "SessionExpiryType", "SessionExpiryInSeconds", "ScriptExecution",
+})
+
+IGNORED_ELEMENTS: dict[str, str] = {
+    "Contacts": "documentation only", "Contact": "documentation only",
+    "Email": "documentation only", "Role": "documentation only",
+    "TelephoneNumber": "documentation only", "DocumentReferences": "documentation only",
+    "DocumentReference": "documentation only", "Url": "documentation only",
+    "AdminHelpText": "shown to administrators only",
+    "ClientDefinitions": "one kind of client here (the browser)",
+    "ClientDefinition": "one kind of client here (the browser)",
+    "ClientUIFilterFlags": "one kind of client here (the browser)",
+    "PreserveOriginalAssertion": "no SAML here: the original assertion is never kept",
+    "OutputTokenFormat": "the issuer always issues JWTs",
+    "JourneyInsights": "no Application Insights here: see the run trace instead",
+    "AzureApplicationInsights": "no Application Insights here: see the run trace instead",
+}
+
+
+def handler_name(handler: str | None) -> str:
+    """The type name of a Protocol Handler attribute, without assembly and version:
+    ``"Web.TPEngine.Providers.SelfAssertedAttributeProvider, Web.TPEngine, Version=..."`` ->
+    ``"Web.TPEngine.Providers.SelfAssertedAttributeProvider"``."""
+    return (handler or "").split(",")[0].strip()
