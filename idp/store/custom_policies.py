@@ -86,6 +86,20 @@ def download(policy_id: str) -> bytes | None:
     return None if row is None else row.xml.encode("utf-8")
 
 
+def merged_xml(policy_id: str) -> str:
+    """The policy with its chain merged, as indented XML ("View merged policy").
+
+    :raise PolicyError: a base is missing (named)."""
+    from ..engine.ief.merge import merged_xml as merge_to_xml
+
+    return merge_to_xml(stored_files(), policy_id)
+
+
+def is_relying_party(row: CustomPolicy) -> bool:
+    """True for a file with a RelyingParty (one apps can run)."""
+    return _parsed(row).has_relying_party
+
+
 def stored_files() -> dict[str, PolicyFile]:
     """Every stored file, parsed, by lower-cased PolicyId (merge and validate look up bases
     without regard to case)."""
@@ -150,13 +164,15 @@ def upload(data: bytes, *, overwrite: bool, tenant: Tenant, admin: str | None = 
     from ..engine.ief.parse import parse_policy
     from ..engine.ief.validate import validate_upload
 
-    text = _decode(data)
     try:
-        new = parse_policy(data)
+        # The tenant check (TenantId and BasePolicy TenantId, the starter pack's
+        # ``yourtenant`` placeholder) and the B2C_1A_ prefix are the parser's.
+        new = parse_policy(data, tenant=tenant.domain)
     except PolicyError as error:
-        raise UploadRefused("Unable to upload policy. Reason : The file is not a valid policy.",
+        raise UploadRefused("Unable to upload policy. Reason : The file is not a valid policy "
+                            "for this tenant.",
                             [PolicyProblem("invalid", error.message, _where(error))]) from None
-    problems = _tenant_problems(new, tenant)
+    text = _decode(data)
     existing = find(new.policy_id)
     if existing is not None and not overwrite:
         # B2C's exact wording for this refusal is unverified: ours names the policy and the box.
@@ -166,7 +182,7 @@ def upload(data: bytes, *, overwrite: bool, tenant: Tenant, admin: str | None = 
             [PolicyProblem("exists", "Tick \"Overwrite the custom policy if it already "
                                      "exists\" to replace it, or change the PolicyId.")])
     others = {k: f for k, f in stored_files().items() if k != new.policy_id.lower()}
-    problems += validate_upload(new, others, policy_keys.container_names())
+    problems = validate_upload(new, others, policy_keys.container_names())
     if problems:
         raise UploadRefused(
             f"Unable to upload policy. Reason : Validation failed: {len(problems)} validation "
@@ -221,26 +237,6 @@ def _where(error: PolicyError) -> str | None:
     if error.line and error.where:
         return f"{error.where}, line {error.line}"
     return error.where or (f"line {error.line}" if error.line else None)
-
-
-def _tenant_problems(new: PolicyFile, tenant: Tenant) -> list[PolicyProblem]:
-    """B2C refuses a policy of another tenant (the starter pack's ``yourtenant`` placeholder
-    is the usual cause) and a PolicyId without the ``B2C_1A_`` prefix."""
-    problems = []
-    domain = tenant.domain
-    if new.tenant_id.lower() != domain.lower():
-        problems.append(PolicyProblem("invalid", (
-            f"TenantId in the policy xml '{new.tenant_id}' is not same as the one in login "
-            f"tenant '{domain}'."), "TrustFrameworkPolicy TenantId attribute"))
-    if new.base_policy_id and (new.base_tenant_id or domain).lower() != domain.lower():
-        problems.append(PolicyProblem("invalid", (
-            f"The base policy's TenantId '{new.base_tenant_id}' is not '{domain}': replace "
-            "the placeholder with your tenant's domain."), "BasePolicy TenantId"))
-    if not new.policy_id.upper().startswith(PREFIX):
-        problems.append(PolicyProblem("invalid", (
-            f"The PolicyId '{new.policy_id}' must start with '{PREFIX}' (B2C's prefix for "
-            "custom policies)."), "TrustFrameworkPolicy PolicyId attribute"))
-    return problems
 
 
 _LOCK = threading.Lock()

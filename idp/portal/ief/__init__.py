@@ -26,9 +26,10 @@ def custom_policies_url() -> str:
 
 
 def _register_children() -> None:
-    from .. import policy_keys
+    from .. import custom_policies, policy_keys
 
     bp.register_blueprint(policy_keys.bp, url_prefix="/policy-keys")
+    bp.register_blueprint(custom_policies.bp, url_prefix="/custom-policies")
 
 
 _register_children()
