@@ -208,8 +208,8 @@ def test_delete_warns_about_the_custom_policies_that_reference_the_key(admin, ap
     upload_policy(app, "B2C_1A_TrustFrameworkBase",
                   '<TrustFrameworkPolicy><Key Id="issuer_secret" StorageReferenceId='
                   '"b2c_1a_tokensigningkeycontainer" /></TrustFrameworkPolicy>')
-    upload_policy(app, "B2C_1A_Other", '<TrustFrameworkPolicy><Key Id="x" '
-                  'StorageReferenceId="B2C_1A_TokenSigningKeyContainerV2" /></TrustFrameworkPolicy>')
+    upload_policy(app, "B2C_1A_Other", '<TrustFrameworkPolicy><Key Id="x" StorageReferenceId='
+                  '"B2C_1A_TokenSigningKeyContainerV2" /></TrustFrameworkPolicy>')
     url = KEYS + "B2C_1A_TokenSigningKeyContainer/delete"
     page = text(client.get(url))
     assert "These custom policies reference this key container" in page
