@@ -5,6 +5,7 @@ profiles (run inside a page's submit) are in :data:`.self_asserted.VALIDATORS`.
 """
 from __future__ import annotations
 
+from .ief.handlers import HANDLERS as CUSTOM_POLICY_HANDLERS
 from .journey import Continue, StepContext
 from .mfa import Mfa
 from .rest_api import PreTokenIssuance
@@ -29,4 +30,5 @@ HANDLERS = {
     "DirectoryRead": DirectoryRead(),
     "Mfa": Mfa(),
     "RestApiPreTokenIssuance": PreTokenIssuance(),
+    **CUSTOM_POLICY_HANDLERS,  # custom policies' technical profiles (idp.engine.ief)
 }

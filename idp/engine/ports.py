@@ -90,3 +90,9 @@ class Ports:
     attributes: dict = field(default_factory=dict)
     extensions_app_id: str = ""
     tenant_domain: str = "contoso.onmicrosoft.com"
+    #: custom policies: the RESTful technical profile's HTTP client (``send(RestRequest) ->
+    #: ConnectorResponse``), the policy keys' secrets (``secret(container) -> str``, raising
+    #: LookupError with the reason) and the tenant's id (``{Policy:TenantObjectId}``)
+    rest: Any = None
+    policy_keys: Any = None
+    tenant_id: str = ""

@@ -124,6 +124,12 @@ def _post_attribute_collection(ctx, profile, claims):
     return validate_post_attribute_collection(ctx, profile, claims)
 
 
+def _custom_policy_page(ctx, profile, claims):
+    from .ief.handlers import validate_page  # it imports this module
+
+    return validate_page(ctx, profile, claims)
+
+
 VALIDATORS = {
     "RestApi": _post_attribute_collection,
     "LocalCredentialValidation": validate_local_credentials,
@@ -131,4 +137,6 @@ VALIDATORS = {
     "AccountDiscovery": discover_account,
     "DirectoryWritePassword": write_password,
     "DirectoryUpdate": update_profile,
+    # a custom policy page's ValidationTechnicalProfiles, run as one chain
+    "IefValidation": _custom_policy_page,
 }

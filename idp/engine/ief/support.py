@@ -27,13 +27,41 @@ from __future__ import annotations
 
 from .transformations import METHODS
 
-PROTOCOLS: dict[str, str] = {}
+PROTOCOLS: dict[str, str] = {
+    "None": "idp.engine.ief.handlers.IefExchange (input and output claims, transformations)",
+}
 
-OPENID_CONNECT_ROLES: dict[str, str] = {}
+OPENID_CONNECT_ROLES: dict[str, str] = {
+    "issuer": "idp.protocol issuance (the JWT issuer of the SendClaims step)",
+    "validation": "idp.engine.ief.pipeline._local_credential (login-NonInteractive: the "
+                  "password checked against the directory, with smart lockout)",
+}
 
-HANDLERS: dict[str, str] = {}
+HANDLERS: dict[str, str] = {
+    "Web.TPEngine.Providers.SelfAssertedAttributeProvider":
+        "idp.engine.ief.handlers.IefSelfAsserted (the user flows' self-asserted page)",
+    "Web.TPEngine.Providers.AzureActiveDirectoryProvider":
+        "idp.engine.ief.aad.run_aad (Read, Write, DeleteClaims, DeleteClaimsPrincipal)",
+    "Web.TPEngine.Providers.ClaimsTransformationProtocolProvider":
+        "idp.engine.ief.pipeline.run_profile (transformations only)",
+    "Web.TPEngine.Providers.RestfulProvider":
+        "idp.engine.ief.restful (None, Basic, Bearer, ApiKeyHeader; Body, Form, Header, "
+        "QueryString)",
+    "Web.TPEngine.SSO.DefaultSSOSessionProvider":
+        "idp.engine.ief.compile (the profile's step is skipped on single sign-on)",
+    "Web.TPEngine.SSO.NoopSSOSessionProvider": "idp.engine.ief.compile (no session: never "
+                                               "skipped)",
+    "Web.TPEngine.SSO.OAuthSSOSessionProvider": "idp.protocol (the token issuer's session)",
+    "Web.TPEngine.SSO.ExternalLoginSSOSessionProvider": "idp.engine.ief.compile (no "
+                                                        "federation here: nothing to keep)",
+}
 
-STEP_TYPES: dict[str, str] = {}
+STEP_TYPES: dict[str, str] = {
+    "ClaimsExchange": "idp.engine.journey.advance",
+    "CombinedSignInAndSignUp": "idp.engine.journey.advance (the unified sign-in page)",
+    "ClaimsProviderSelection": "idp.engine.ief.handlers.IefProviderSelection (one choice)",
+    "SendClaims": "idp.engine.journey.advance (then the token issuer)",
+}
 
 PRECONDITION_TYPES: dict[str, str] = {
     "ClaimsExist": "idp.engine.journey.Precondition",
