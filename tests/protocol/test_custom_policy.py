@@ -1,0 +1,238 @@
+"""The starter pack's LocalAccounts policies on the protocol endpoints: every URL form,
+discovery and JWKS of the policy, the journey run by the flow pages, tokens from the relying
+party's OutputClaims signed with the JwtIssuer's key container, lifetimes and SSO settings
+from the policy, refresh, logout."""
+from __future__ import annotations
+
+from urllib.parse import parse_qs, urlsplit
+
+import pytest
+from joserfc import jwt
+from joserfc.errors import BadSignatureError
+from joserfc.jwk import KeySet, RSAKey
+
+from idp.extensions import db
+from idp.models import DirectoryUser, SsoSession
+from idp.store import policy_keys
+from tests.factories import BASE, TENANT, pkce_pair, tenant_id
+from tests.ief_starter_pack import (app_ids, create_starter_pack_keys, prepared,
+                                    require_starter_pack, upload_all)
+
+SUSI = "B2C_1A_signup_signin"
+RP_CLAIMS = ["name", "given_name", "family_name", "email", "sub", "tid"]
+
+
+@pytest.fixture
+def pack(app):
+    require_starter_pack()
+    files = prepared(app_ids(app))
+    create_starter_pack_keys(app)
+    upload_all(app, files)
+    return files
+
+
+def jwks(client, policy=SUSI) -> KeySet:
+    return KeySet.import_key_set(client.get(
+        f"/{TENANT}/{policy}/discovery/v2.0/keys").get_json())
+
+
+def code_flow(flow, policy=SUSI, sign_up=True, email="ann@example.com", **params) -> dict:
+    rp = flow.rp()
+    verifier, challenge = pkce_pair()
+    flow.authorize(rp["client_id"], rp["redirect_uri"], policy=policy,
+                   code_challenge=challenge, code_challenge_method="S256", **params)
+    if flow.last.status_code == 200:
+        (flow.sign_up if sign_up else flow.sign_in)(email)
+    code = flow.redirect_params()["code"]
+    response = flow.token({"grant_type": "authorization_code", "code": code,
+                           "redirect_uri": rp["redirect_uri"], "code_verifier": verifier},
+                          auth=(rp["client_id"], rp["secret"]), policy=policy)
+    assert response.status_code == 200, response.get_json()
+    return response.get_json()
+
+
+@pytest.mark.parametrize("url", [
+    f"/{TENANT}/{SUSI}/v2.0/.well-known/openid-configuration",
+    f"/{TENANT}/v2.0/.well-known/openid-configuration?p={SUSI}",
+    f"/tfp/{TENANT}/{SUSI}/v2.0/.well-known/openid-configuration",
+    f"/contoso/{SUSI.lower()}/v2.0/.well-known/openid-configuration",
+    "/{tenant_id}/" + SUSI + "/v2.0/.well-known/openid-configuration",
+])
+def test_discovery_in_every_url_form_lists_the_relying_party_claims(client, app, pack, url):
+    response = client.get(url.replace("{tenant_id}", tenant_id(app)))
+    assert response.status_code == 200
+    doc = response.get_json()
+    assert doc["issuer"] == f"{BASE}/{tenant_id(app)}/v2.0/"
+    assert doc["claims_supported"] == RP_CLAIMS
+    assert doc["jwks_uri"].endswith("discovery/v2.0/keys" + ("?p=" + SUSI if "?p=" in url
+                                                             else ""))
+
+
+def test_jwks_is_the_jwt_issuers_signing_key_container(client, app, pack):
+    keys = client.get(f"/{TENANT}/{SUSI}/discovery/v2.0/keys").get_json()["keys"]
+    with app.app_context():
+        container = policy_keys.info("B2C_1A_TokenSigningKeyContainer")
+    assert [k["kid"] for k in keys] == [container.kid]
+    flow_keys = client.get(f"/{TENANT}/B2C_1_susi/discovery/v2.0/keys").get_json()["keys"]
+    assert container.kid not in [k["kid"] for k in flow_keys]
+
+
+def test_a_base_policy_or_an_unknown_one_cannot_run(client, pack):
+    base = client.get(f"/{TENANT}/B2C_1A_TrustFrameworkBase/v2.0/.well-known/"
+                      "openid-configuration")
+    assert base.status_code == 404 and "has no RelyingParty" in base.get_data(as_text=True)
+    unknown = client.get(f"/{TENANT}/B2C_1A_nothing/v2.0/.well-known/openid-configuration")
+    assert unknown.status_code == 404
+    assert "The policy &#39;B2C_1A_nothing&#39; does not exist" in unknown.get_data(as_text=True)
+
+
+def test_sign_up_issues_the_relying_partys_claims_signed_with_the_policy_key(
+        flow, client, app, pack):
+    body = code_flow(flow)
+    token = jwt.decode(body["id_token"], jwks(client))
+    claims = token.claims
+    with app.app_context():
+        user = db.session.execute(db.select(DirectoryUser)).scalar_one()
+    assert claims["sub"] == user.object_id  # objectId, PartnerClaimType="sub"
+    assert {k: claims[k] for k in ("name", "given_name", "family_name", "email")} == {
+        "name": "Jane Doe", "given_name": "Jane", "family_name": "Doe",
+        "email": "ann@example.com"}
+    # DefaultValue="{Policy:TenantObjectId}" with AlwaysUseDefaultValue
+    assert claims["tid"] == tenant_id(app)
+    # AuthenticationContextReferenceClaimPattern defaults to PolicyId: acr, lower-cased, no tfp
+    assert claims["acr"] == "b2c_1a_signup_signin" and "tfp" not in claims
+    assert claims["iss"] == f"{BASE}/{tenant_id(app)}/v2.0/"
+    assert claims["exp"] - claims["iat"] == 3600 and body["id_token_expires_in"] == 3600
+    assert token.header["kid"] == jwks(client).keys[0].kid
+    flow_key = RSAKey.import_key(client.get(
+        f"/{TENANT}/B2C_1_susi/discovery/v2.0/keys").get_json()["keys"][0])
+    with pytest.raises(BadSignatureError):  # not the user flows' tenant key
+        jwt.decode(body["id_token"], flow_key)
+
+
+def test_sso_on_a_second_run_and_prompt_login_asks_again(flow, pack):
+    code_flow(flow)
+    rp = flow.rp()
+    second = flow.authorize(rp["client_id"], rp["redirect_uri"], policy=SUSI)
+    assert "code" in flow.redirect_params(second)
+    again = flow.authorize(rp["client_id"], rp["redirect_uri"], policy=SUSI, prompt="login")
+    assert again.status_code == 200 and "localAccountForm" in flow.page.forms
+
+
+def test_forgot_your_password_returns_aadb2c90118(flow, pack):
+    rp = flow.rp()
+    flow.authorize(rp["client_id"], rp["redirect_uri"], policy=SUSI)
+    flow.follow_link("forgotPassword")
+    params = flow.redirect_params()
+    assert params["error"] == "access_denied"
+    assert params["error_description"].startswith("AADB2C90118")
+
+
+def test_refresh_rotates_and_keeps_the_claims(flow, client, pack):
+    body = code_flow(flow)
+    rp = flow.rp()
+    refreshed = flow.token({"grant_type": "refresh_token", "refresh_token": body["refresh_token"]},
+                           auth=(rp["client_id"], rp["secret"]), policy=SUSI)
+    assert refreshed.status_code == 200, refreshed.get_json()
+    new = refreshed.get_json()
+    assert new["refresh_token"] != body["refresh_token"]
+    assert new["refresh_token_expires_in"] == 1209600
+    claims = jwt.decode(new["id_token"], jwks(client)).claims
+    assert claims["email"] == "ann@example.com" and claims["acr"] == "b2c_1a_signup_signin"
+    other = flow.token({"grant_type": "refresh_token", "refresh_token": new["refresh_token"]},
+                       auth=(rp["client_id"], rp["secret"]), policy="B2C_1A_ProfileEdit")
+    assert other.status_code == 400 and "AADB2C90088" in other.get_json()["error_description"]
+
+
+def test_resource_owner_password_is_not_a_custom_policy_grant(flow, pack):
+    rp = flow.rp()
+    response = flow.token({"grant_type": "password", "username": "a@example.com",
+                           "password": "x", "scope": "openid"},
+                          auth=(rp["client_id"], rp["secret"]), policy=SUSI)
+    assert response.status_code == 400
+    assert response.get_json()["error"] == "unsupported_grant_type"
+
+
+def test_logout_accepts_an_id_token_hint_signed_with_the_policy_key(flow, client, pack):
+    body = code_flow(flow)
+    response = client.get(f"/{TENANT}/{SUSI}/oauth2/v2.0/logout", query_string={
+        "id_token_hint": body["id_token"], "state": "bye",
+        "post_logout_redirect_uri": f"{BASE}/rp/signout-callback-oidc"})
+    assert response.status_code == 303
+    assert parse_qs(urlsplit(response.location).query)["state"] == ["bye"]
+    rp = flow.rp()
+    after = flow.authorize(rp["client_id"], rp["redirect_uri"], policy=SUSI)
+    assert after.status_code == 200 and "localAccountForm" in flow.page.forms
+
+
+# --- settings the policy declares -------------------------------------------------------------
+
+JWT_ISSUER_SETTINGS = b"""
+    <ClaimsProvider>
+      <DisplayName>Token Issuer</DisplayName>
+      <TechnicalProfiles>
+        <TechnicalProfile Id="JwtIssuer">
+          <Metadata>
+            <Item Key="token_lifetime_secs">900</Item>
+            <Item Key="id_token_lifetime_secs">1200</Item>
+            <Item Key="refresh_token_lifetime_secs">86400</Item>
+            <Item Key="IssuanceClaimPattern">AuthorityWithTfp</Item>
+            <Item Key="AuthenticationContextReferenceClaimPattern">None</Item>
+          </Metadata>
+        </TechnicalProfile>
+      </TechnicalProfiles>
+    </ClaimsProvider>
+"""
+
+
+def upload(app, data: bytes) -> None:
+    from idp.store import custom_policies
+    from idp.store.tenant import current_tenant
+
+    with app.app_context():
+        custom_policies.upload(data, overwrite=True, tenant=current_tenant())
+        db.session.commit()
+
+
+def test_lifetimes_issuer_and_acr_come_from_the_jwt_issuer_metadata(flow, client, app, pack):
+    extensions = pack["TrustFrameworkExtensions"].replace(
+        b"<ClaimsProviders>", b"<ClaimsProviders>" + JWT_ISSUER_SETTINGS, 1)
+    upload(app, extensions)
+    doc = client.get(f"/{TENANT}/{SUSI}/v2.0/.well-known/openid-configuration").get_json()
+    assert doc["issuer"] == f"{BASE}/tfp/{tenant_id(app)}/{SUSI}/v2.0/"
+    body = code_flow(flow)
+    claims = jwt.decode(body["id_token"], jwks(client)).claims
+    assert claims["exp"] - claims["iat"] == 1200 and body["id_token_expires_in"] == 1200
+    assert claims["iss"] == doc["issuer"]
+    assert "acr" not in claims and "tfp" not in claims  # pattern None
+    assert body["refresh_token_expires_in"] == 86400
+
+
+def relying_party_variant(pack, policy_id: str, behaviors: bytes) -> bytes:
+    """SignUpOrSignin as another PolicyId, with UserJourneyBehaviors after its journey."""
+    return (pack["SignUpOrSignin"].replace(b"B2C_1A_signup_signin", policy_id.encode())
+            .replace(b'<DefaultUserJourney ReferenceId="SignUpOrSignIn" />',
+                     b'<DefaultUserJourney ReferenceId="SignUpOrSignIn" />' + behaviors, 1))
+
+
+def test_single_sign_on_scope_suppressed_asks_every_time(flow, app, pack):
+    upload(app, relying_party_variant(pack, "B2C_1A_susi_nosso", b"""
+      <UserJourneyBehaviors><SingleSignOn Scope="Suppressed" /></UserJourneyBehaviors>"""))
+    code_flow(flow, policy="B2C_1A_susi_nosso")
+    rp = flow.rp()
+    again = flow.authorize(rp["client_id"], rp["redirect_uri"], policy="B2C_1A_susi_nosso")
+    assert again.status_code == 200 and "localAccountForm" in flow.page.forms
+    # The starter pack's policy (Tenant scope) still shares the session made there.
+    other = flow.authorize(rp["client_id"], rp["redirect_uri"], policy=SUSI)
+    assert "code" in flow.redirect_params(other)
+
+
+def test_session_expiry_comes_from_the_user_journey_behaviors(flow, app, pack):
+    upload(app, relying_party_variant(pack, "B2C_1A_susi_short", b"""
+      <UserJourneyBehaviors><SessionExpiryType>Absolute</SessionExpiryType>
+        <SessionExpiryInSeconds>900</SessionExpiryInSeconds></UserJourneyBehaviors>"""))
+    code_flow(flow, policy="B2C_1A_susi_short")
+    with app.app_context():
+        session = db.session.execute(db.select(SsoSession)).scalar_one()
+        lifetime = (session.expires_at - session.created_at).total_seconds()
+    assert 890 <= lifetime <= 910
