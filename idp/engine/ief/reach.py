@@ -21,6 +21,7 @@ class Reach:
     transformations: set[str] = field(default_factory=set)
     claim_types: set[str] = field(default_factory=set)
     content_definitions: set[str] = field(default_factory=set)
+    display_controls: set[str] = field(default_factory=set)
     #: claims some reachable profile or transformation outputs
     produced: set[str] = field(default_factory=set)
 
@@ -35,6 +36,9 @@ class Reach:
                   for i in sorted(self.claim_types) if i in merged.claim_types]
         parts += [(f"ContentDefinition '{i}'", merged.content_definitions[i].element)
                   for i in sorted(self.content_definitions) if i in merged.content_definitions]
+        controls = {e.get("Id"): e for e in merged.root.iter(
+            merged.root.tag.replace("TrustFrameworkPolicy", "DisplayControl"))}
+        parts += [(f"DisplayControl '{i}'", controls.get(i)) for i in sorted(self.display_controls)]
         if merged.relying_party is not None:
             rp = merged.root.find(merged.root.tag.replace("TrustFrameworkPolicy",
                                                           "RelyingParty"))
@@ -90,6 +94,8 @@ def _collect(merged: MergedPolicy, profile, reach: Reach) -> None:
     reach.claim_types.update(c.claim_type_reference_id for c in claims
                              if c.claim_type_reference_id)
     reach.produced.update(c.claim_type_reference_id for c in profile.output_claims)
+    reach.display_controls.update(c.display_control_reference_id for c in profile.display_claims
+                                  if c.display_control_reference_id)
     if "ContentDefinitionReferenceId" in profile.metadata:
         reach.content_definitions.add(profile.metadata["ContentDefinitionReferenceId"])
     for ident in (*profile.input_claims_transformations, *profile.output_claims_transformations):

@@ -1,0 +1,327 @@
+"""Upload validation: the LocalAccounts chain is accepted once what it runs is registered, and
+each refusal (missing base, missing key container, undefined Id, unproduced claim, something
+this emulator does not run) is precise: named, with where."""
+from __future__ import annotations
+
+import types
+
+import pytest
+
+from idp.engine.ief import support
+from idp.engine.ief.parse import parse_policy
+from idp.engine.ief.validate import validate_upload
+
+from .pack import KEYS, ORDER, TENANT, chain, policy, prepared, with_file
+
+#: what the LocalAccounts pack runs, as support.py must list it for the pack to be accepted
+LOCAL_ACCOUNTS_NEEDS = {
+    "PROTOCOLS": {"None"},
+    "OPENID_CONNECT_ROLES": {"issuer", "validation"},
+    "HANDLERS": {"Web.TPEngine.Providers.SelfAssertedAttributeProvider",
+                 "Web.TPEngine.Providers.AzureActiveDirectoryProvider",
+                 "Web.TPEngine.SSO.NoopSSOSessionProvider",
+                 "Web.TPEngine.SSO.DefaultSSOSessionProvider",
+                 "Web.TPEngine.SSO.OAuthSSOSessionProvider"},
+    "STEP_TYPES": {"CombinedSignInAndSignUp", "ClaimsExchange", "ClaimsProviderSelection",
+                   "SendClaims"},
+    "PRECONDITION_TYPES": {"ClaimsExist"},
+    "TRANSFORMATION_METHODS": {"AssertBooleanClaimIsEqualToValue", "AssertDateTimeIsGreaterThan"},
+}
+
+
+def registry(**extra):
+    """support.py with ``extra`` names added (each a set of names)."""
+    names = {name: getattr(support, name) for name in dir(support) if name.isupper()}
+    for name, values in extra.items():
+        names[name] = {**{v: "test" for v in values}, **dict.fromkeys(names[name], "support")} \
+            if isinstance(names[name], dict) else frozenset(names[name]) | set(values)
+    return types.SimpleNamespace(**names, handler_name=support.handler_name)
+
+
+LOCAL_ACCOUNTS = registry(**LOCAL_ACCOUNTS_NEEDS)
+
+
+def upload_in_order(files_by_name, keys=KEYS, support=LOCAL_ACCOUNTS):
+    """Validate each file against the ones before it, as the portal does; the problems by
+    PolicyId."""
+    existing, problems = {}, {}
+    for text in files_by_name:
+        new = parse_policy(text, tenant=TENANT)
+        problems[new.policy_id] = validate_upload(new, existing, keys, support=support)
+        existing[new.policy_id] = new
+    return problems, existing
+
+
+def test_the_local_accounts_chain_is_accepted_once_what_it_runs_is_registered():
+    problems, _ = upload_in_order(prepared(name) for name in ORDER)
+    assert problems == {policy_id: [] for policy_id in problems}
+    assert len(problems) == 6
+
+
+def test_with_todays_registry_the_pack_is_refused_only_for_what_does_not_run_yet():
+    """Whatever the executor registers so far, the pack's only problems are things not yet
+    run, each one from the list above (so registering that list makes the pack clean)."""
+    problems, _ = upload_in_order((prepared(name) for name in ORDER), support=support)
+    everything = [p for found in problems.values() for p in found]
+    assert all(p.kind == "unsupported" and p.message.endswith(
+        "is not supported by this emulator yet.") for p in everything)
+    needed = set().union(*LOCAL_ACCOUNTS_NEEDS.values())
+    for problem in everything:
+        assert any(f"'{name}'" in problem.message or f"as {role_word}" in problem.message
+                   for name in needed for role_word in ("the token issuer", "a validation")), \
+            problem
+
+
+def test_a_relying_party_uploaded_before_its_base_is_refused_naming_the_base():
+    relying_party = parse_policy(prepared("SignUpOrSignin"), tenant=TENANT)
+    [problem] = validate_upload(relying_party, {}, KEYS, support=LOCAL_ACCOUNTS)
+    assert problem.kind == "base_missing"
+    assert problem.message == (
+        "Policy 'B2C_1A_signup_signin' inherits from base policy "
+        "'B2C_1A_TrustFrameworkExtensions', which has not been uploaded. Upload the base "
+        "policies first: Base, Localization, Extensions, then the relying party.")
+
+
+def test_a_gap_further_down_the_chain_is_named_too():
+    files = chain(names=("TrustFrameworkBase", "TrustFrameworkExtensions"))
+    relying_party = parse_policy(prepared("SignUpOrSignin"), tenant=TENANT)
+    [problem] = validate_upload(relying_party, files, KEYS, support=LOCAL_ACCOUNTS)
+    assert problem.message.startswith(
+        "Policy 'B2C_1A_signup_signin' inherits from base policy "
+        "'B2C_1A_TrustFrameworkLocalization' (through 'B2C_1A_TrustFrameworkExtensions'), which "
+        "has not been uploaded.")
+
+
+def test_a_missing_key_container_is_refused_by_name():
+    base = parse_policy(prepared("TrustFrameworkBase"), tenant=TENANT)
+    keys = KEYS - {"B2C_1A_TokenEncryptionKeyContainer"}
+    [problem] = validate_upload(base, {}, keys, support=LOCAL_ACCOUNTS)
+    assert problem.kind == "key_container"
+    assert problem.message == (
+        "Policy 'B2C_1A_TrustFrameworkBase' makes reference to the policy key container "
+        "'B2C_1A_TokenEncryptionKeyContainer', which does not exist in this tenant. Create it "
+        "under Identity Experience Framework > Policy keys, then upload again.")
+    assert problem.where == ("TechnicalProfile 'JwtIssuer' in B2C_1A_TrustFrameworkBase "
+                             "(line 831), Key 'issuer_refresh_token_key'")
+    both = validate_upload(base, {}, set(), support=LOCAL_ACCOUNTS)
+    assert [p.message.split("'")[3] for p in both] == ["B2C_1A_TokenSigningKeyContainer",
+                                                        "B2C_1A_TokenEncryptionKeyContainer"]
+    assert both[0].where.endswith("Key 'issuer_secret' (and 4 more)")
+    shouted = {k.upper() for k in KEYS}     # container names compare without regard to case
+    assert validate_upload(base, {}, shouted, support=LOCAL_ACCOUNTS) == []
+
+
+def mine(body: str, policy_id="B2C_1A_Mine"):
+    """Problems of a policy of our own uploaded on top of the LocalAccounts chain."""
+    files = chain()
+    new = parse_policy(policy(policy_id, body), tenant=TENANT)
+    return validate_upload(new, files, KEYS, support=LOCAL_ACCOUNTS)
+
+
+def provider(profiles: str) -> str:
+    return (f"<ClaimsProviders><ClaimsProvider><DisplayName>Mine</DisplayName>"
+            f"<TechnicalProfiles>{profiles}</TechnicalProfiles></ClaimsProvider>"
+            "</ClaimsProviders>")
+
+
+def test_an_undefined_claim_type_is_named_with_where():
+    [problem] = mine(provider("""
+      <TechnicalProfile Id="Mine-Profile">
+        <OutputClaims><OutputClaim ClaimTypeReferenceId="loyaltyNumber" /></OutputClaims>
+      </TechnicalProfile>"""))
+    assert problem.kind == "undefined"
+    assert problem.message == (
+        "Policy 'B2C_1A_Mine' makes reference to ClaimType with id 'loyaltyNumber' but neither "
+        "the policy nor any of its base policies contain such an element.")
+    assert problem.where == ("TechnicalProfile 'Mine-Profile' in B2C_1A_Mine (line 6), "
+                             "OutputClaim 'loyaltyNumber'")
+
+
+def test_an_undefined_id_in_a_base_profile_overridden_here_names_this_file():
+    [problem] = mine(provider("""
+      <TechnicalProfile Id="LocalAccountSignUpWithLogonEmail">
+        <ValidationTechnicalProfiles>
+          <ValidationTechnicalProfile ReferenceId="REST-CheckLoyalty" />
+        </ValidationTechnicalProfiles>
+      </TechnicalProfile>"""))
+    assert problem.message.startswith("Policy 'B2C_1A_Mine' makes reference to TechnicalProfile "
+                                      "with id 'REST-CheckLoyalty'")
+    assert problem.where == ("TechnicalProfile 'LocalAccountSignUpWithLogonEmail' in "
+                             "B2C_1A_Mine (line 7), ValidationTechnicalProfile "
+                             "'REST-CheckLoyalty'")
+
+
+@pytest.mark.parametrize("body,kind,ident,where", [
+    (provider('<TechnicalProfile Id="P"><OutputClaimsTransformations>'
+              '<OutputClaimsTransformation ReferenceId="MakeName"/>'
+              '</OutputClaimsTransformations></TechnicalProfile>'),
+     "ClaimsTransformation", "MakeName", "TechnicalProfile 'P' in B2C_1A_Mine (line 4), "
+                                         "OutputClaimsTransformation 'MakeName'"),
+    (provider('<TechnicalProfile Id="P"><Metadata><Item Key="ContentDefinitionReferenceId">'
+              'api.mine</Item></Metadata></TechnicalProfile>'),
+     "ContentDefinition", "api.mine", "TechnicalProfile 'P' in B2C_1A_Mine (line 4), "
+                                      "Item 'api.mine'"),
+    ('<UserJourneys><UserJourney Id="Mine"><OrchestrationSteps>\n'
+     '<OrchestrationStep Order="1" Type="ClaimsExchange"><ClaimsExchanges>\n'
+     '<ClaimsExchange Id="X" TechnicalProfileReferenceId="Nobody"/></ClaimsExchanges>'
+     '</OrchestrationStep></OrchestrationSteps></UserJourney></UserJourneys>',
+     "TechnicalProfile", "Nobody", "UserJourney 'Mine', OrchestrationStep 1 in B2C_1A_Mine "
+                                   "(line 6), ClaimsExchange 'Nobody'"),
+    ('<RelyingParty><DefaultUserJourney ReferenceId="SignUp"/><TechnicalProfile Id="PP">'
+     '<Protocol Name="OpenIdConnect"/></TechnicalProfile></RelyingParty>',
+     "UserJourney", "SignUp", "RelyingParty in B2C_1A_Mine (line 4), DefaultUserJourney "
+                              "'SignUp'"),
+])
+def test_each_kind_of_reference_is_checked(body, kind, ident, where):
+    [problem] = mine(body)
+    assert problem.message.startswith(f"Policy 'B2C_1A_Mine' makes reference to {kind} with "
+                                      f"id '{ident}' but neither")
+    assert problem.where == where
+
+
+def test_a_claims_provider_selection_must_name_an_exchange_of_its_journey():
+    problems = mine("""<UserJourneys><UserJourney Id="Mine"><OrchestrationSteps>
+      <OrchestrationStep Order="1" Type="ClaimsProviderSelection"
+                         ContentDefinitionReferenceId="api.idpselections">
+        <ClaimsProviderSelections>
+          <ClaimsProviderSelection TargetClaimsExchangeId="LocalExchange" />
+        </ClaimsProviderSelections>
+      </OrchestrationStep></OrchestrationSteps></UserJourney></UserJourneys>""")
+    assert [(p.message, p.where) for p in problems] == [(
+        "ClaimsProviderSelection TargetClaimsExchangeId 'LocalExchange' names no ClaimsExchange "
+        "of UserJourney 'Mine'.",
+        "UserJourney 'Mine', OrchestrationStep 1 in B2C_1A_Mine (line 8), "
+        "ClaimsProviderSelection")]
+
+
+def saml_relying_party(step: str, extra_blocks: str = "", extra_profiles: str = "") -> str:
+    """A journey of our own whose step 1 is ``step``, with a relying party."""
+    return f"""{extra_blocks}{provider(extra_profiles)}
+      <UserJourneys><UserJourney Id="Mine"><OrchestrationSteps>
+        {step}
+        <OrchestrationStep Order="2" Type="SendClaims"
+                           CpimIssuerTechnicalProfileReferenceId="JwtIssuer" />
+      </OrchestrationSteps></UserJourney></UserJourneys>
+      <RelyingParty><DefaultUserJourney ReferenceId="Mine" />
+        <TechnicalProfile Id="PolicyProfile"><Protocol Name="OpenIdConnect" />
+          <OutputClaims><OutputClaim ClaimTypeReferenceId="objectId" PartnerClaimType="sub"/>
+          </OutputClaims><SubjectNamingInfo ClaimType="sub" /></TechnicalProfile>
+      </RelyingParty>"""
+
+
+def exchange(profile: str) -> str:
+    return (f'<OrchestrationStep Order="1" Type="ClaimsExchange"><ClaimsExchanges>'
+            f'<ClaimsExchange Id="Go" TechnicalProfileReferenceId="{profile}"/>'
+            '</ClaimsExchanges></OrchestrationStep>')
+
+
+def test_an_unsupported_protocol_is_named():
+    problems = mine(saml_relying_party(exchange("Mine-Saml"), extra_profiles="""
+      <TechnicalProfile Id="Mine-Saml"><Protocol Name="SAML2" />
+        <OutputClaims><OutputClaim ClaimTypeReferenceId="objectId" /></OutputClaims>
+      </TechnicalProfile>"""), "B2C_1A_MineRP")
+    assert [(p.kind, p.message, p.where) for p in problems] == [(
+        "unsupported", "TechnicalProfile 'Mine-Saml' uses the protocol 'SAML2', which is not "
+                       "supported by this emulator yet.",
+        "TechnicalProfile 'Mine-Saml' in B2C_1A_MineRP (line 5)")]
+
+
+def test_an_unsupported_handler_step_type_and_precondition_are_named():
+    step = ('<OrchestrationStep Order="1" Type="InvokeSubJourney"><Preconditions>'
+            '<Precondition Type="ClaimsAreEqual" ExecuteActionsIf="true"><Value>a</Value>'
+            '<Action>SkipThisOrchestrationStep</Action></Precondition></Preconditions>'
+            '<ClaimsExchanges><ClaimsExchange Id="Go" TechnicalProfileReferenceId="Mine-Otp"/>'
+            '</ClaimsExchanges></OrchestrationStep>')
+    problems = mine(saml_relying_party(step, extra_profiles="""
+      <TechnicalProfile Id="Mine-Otp">
+        <Protocol Name="Proprietary" Handler="Web.TPEngine.Providers.OneTimePasswordProtocolProvider, Web.TPEngine, Version=1.0.0.0, Culture=neutral, PublicKeyToken=null" />
+        <OutputClaims><OutputClaim ClaimTypeReferenceId="objectId" /></OutputClaims>
+      </TechnicalProfile>"""), "B2C_1A_MineRP")
+    assert [p.message for p in problems] == [
+        "TechnicalProfile 'Mine-Otp' uses the handler "
+        "'Web.TPEngine.Providers.OneTimePasswordProtocolProvider', which is not supported by "
+        "this emulator yet.",
+        "OrchestrationStep Type 'InvokeSubJourney' is not supported by this emulator yet.",
+        "Precondition Type 'ClaimsAreEqual' is not supported by this emulator yet."]
+    assert problems[1].where == "UserJourney 'Mine', OrchestrationStep 1 in B2C_1A_MineRP " \
+                                "(line 10)"
+
+
+def test_an_unsupported_transformation_method_and_element_are_named():
+    blocks = """<BuildingBlocks><ClaimsTransformations>
+      <ClaimsTransformation Id="Mine-Json" TransformationMethod="GetClaimFromJson">
+        <InputClaims><InputClaim ClaimTypeReferenceId="objectId" TransformationClaimType="inputJson"/></InputClaims>
+        <OutputClaims><OutputClaim ClaimTypeReferenceId="displayName" TransformationClaimType="extractedClaim"/></OutputClaims>
+      </ClaimsTransformation></ClaimsTransformations>
+      <DisplayControls><DisplayControl Id="emailVerificationControl" UserInterfaceControlType="VerificationControl">
+        <DisplayClaims><DisplayClaim ClaimTypeReferenceId="email" Required="true" /></DisplayClaims>
+      </DisplayControl></DisplayControls></BuildingBlocks>"""
+    profile = """<TechnicalProfile Id="Mine-Page">
+        <Protocol Name="Proprietary" Handler="Web.TPEngine.Providers.SelfAssertedAttributeProvider, Web.TPEngine, Version=1.0.0.0, Culture=neutral, PublicKeyToken=null" />
+        <DisplayClaims><DisplayClaim DisplayControlReferenceId="emailVerificationControl" /></DisplayClaims>
+        <OutputClaims><OutputClaim ClaimTypeReferenceId="objectId" /></OutputClaims>
+        <OutputClaimsTransformations><OutputClaimsTransformation ReferenceId="Mine-Json"/>
+        </OutputClaimsTransformations></TechnicalProfile>"""
+    without_json = registry(**LOCAL_ACCOUNTS_NEEDS)
+    without_json.TRANSFORMATION_METHODS -= {"GetClaimFromJson"}
+    files = chain()
+    new = parse_policy(policy("B2C_1A_MineRP", saml_relying_party(
+        exchange("Mine-Page"), blocks, profile)), tenant=TENANT)
+    problems = validate_upload(new, files, KEYS, support=without_json)
+    assert [(p.message, p.where) for p in problems] == [
+        ("ClaimsTransformation 'Mine-Json' uses the TransformationMethod 'GetClaimFromJson', "
+         "which is not supported by this emulator yet.",
+         "ClaimsTransformation 'Mine-Json' in B2C_1A_MineRP (line 5)"),
+        ("The element <DisplayControl> is not supported by this emulator yet.",
+         "DisplayControl 'emailVerificationControl' in B2C_1A_MineRP (line 9)")]
+
+
+def test_the_facebook_profile_of_the_social_pack_is_named_precisely():
+    problems, _ = upload_in_order(prepared(name, "SocialAndLocalAccounts") for name in ORDER)
+    assert problems["B2C_1A_TrustFrameworkBase"] == []          # a base alone runs nothing
+    found = [(p.message, p.where) for p in problems["B2C_1A_signup_signin"]]
+    assert ("TechnicalProfile 'Facebook-OAUTH' uses the protocol 'OAuth2', which is not "
+            "supported by this emulator yet.",
+            "TechnicalProfile 'Facebook-OAUTH' in B2C_1A_TrustFrameworkBase (line 512)") in found
+    assert problems["B2C_1A_PasswordReset"] == []               # no Facebook on that journey
+
+
+def test_a_relying_party_claim_no_step_produces_is_named():
+    blocks = """<BuildingBlocks><ClaimsSchema><ClaimType Id="loyaltyNumber">
+      <DisplayName>Loyalty number</DisplayName><DataType>string</DataType></ClaimType>
+      </ClaimsSchema></BuildingBlocks>"""
+    text = prepared("SignUpOrSignin").replace("B2C_1A_signup_signin", "B2C_1A_Loyalty").replace(
+        '<OutputClaim ClaimTypeReferenceId="email" />',
+        '<OutputClaim ClaimTypeReferenceId="email" />'
+        '<OutputClaim ClaimTypeReferenceId="loyaltyNumber" />')
+    files = with_file(chain(), policy("B2C_1A_Mine", blocks))
+    new = parse_policy(text.replace("<PolicyId>B2C_1A_TrustFrameworkExtensions</PolicyId>",
+                                    "<PolicyId>B2C_1A_Mine</PolicyId>"), tenant=TENANT)
+    [problem] = validate_upload(new, files, KEYS, support=LOCAL_ACCOUNTS)
+    assert problem.kind == "unproduced_claim"
+    assert problem.message.startswith(
+        "The relying party's OutputClaim 'loyaltyNumber' is not produced by any step of "
+        "UserJourney 'SignUpOrSignIn': no technical profile or claims transformation it runs "
+        "outputs it, and it has no DefaultValue.")
+    defaulted = parse_policy(new.text.replace('"loyaltyNumber" />',
+                                              '"loyaltyNumber" DefaultValue="none" />'),
+                             tenant=TENANT)
+    assert validate_upload(defaulted, files, KEYS, support=LOCAL_ACCOUNTS) == []
+
+
+def test_a_reachable_profile_without_a_protocol_is_named():
+    problems = mine(saml_relying_party(exchange("Mine-Bare"), extra_profiles="""
+      <TechnicalProfile Id="Mine-Bare"><DisplayName>Nothing</DisplayName>
+        <OutputClaims><OutputClaim ClaimTypeReferenceId="objectId" /></OutputClaims>
+      </TechnicalProfile>"""),
+                    "B2C_1A_MineRP")
+    assert [(p.kind, p.message) for p in problems] == [
+        ("invalid", "TechnicalProfile 'Mine-Bare' has no Protocol (nor an "
+                    "IncludeTechnicalProfile that gives one).")]
+
+
+def test_an_include_cycle_is_reported_not_raised():
+    problems = mine(provider('<TechnicalProfile Id="A"><IncludeTechnicalProfile ReferenceId="A"/>'
+                             '</TechnicalProfile>'))
+    assert [(p.kind, p.message) for p in problems] == [
+        ("invalid", "IncludeTechnicalProfile forms a cycle: A -> A.")]
