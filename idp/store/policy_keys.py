@@ -130,8 +130,8 @@ def full_name(typed: str) -> str:
     if not typed:
         raise PolicyKeyError("Enter a name for the key container, e.g. TokenSigningKeyContainer.")
     if not _NAME.fullmatch(typed):
-        bad = "".join(sorted({c for c in typed if not _NAME.fullmatch(c)}))
-        raise PolicyKeyError(f"The name contains characters that are not allowed ({bad!r}): "
+        bad = ", ".join(repr(c) for c in sorted({c for c in typed if not _NAME.fullmatch(c)}))
+        raise PolicyKeyError(f"The name contains characters that are not allowed ({bad}): "
                              "use letters, digits, underscores and hyphens only.")
     name = PREFIX + typed
     if len(name) > MAX_NAME:
