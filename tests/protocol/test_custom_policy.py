@@ -236,3 +236,15 @@ def test_session_expiry_comes_from_the_user_journey_behaviors(flow, app, pack):
         session = db.session.execute(db.select(SsoSession)).scalar_one()
         lifetime = (session.expires_at - session.created_at).total_seconds()
     assert 890 <= lifetime <= 910
+
+
+def test_the_token_viewer_checks_a_custom_policy_token_against_its_key_container(
+        flow, client, pack):
+    """Run now's default reply URL is the viewer: it must know the policy's key."""
+    body = code_flow(flow)
+    html = client.post("/jwt", data={"token": body["id_token"]}).get_data(as_text=True)
+    assert "signature valid" in html and "b2c_1a_signup_signin" in html
+    header, payload, signature = body["id_token"].split(".")
+    tampered = f"{header}.{payload}.{signature[:-4]}AAAA"
+    assert "signature invalid" in client.post("/jwt", data={"token": tampered}).get_data(
+        as_text=True)
