@@ -72,15 +72,16 @@ def _session_skippable(tp: TechnicalProfileDef, merged: MergedPolicy) -> bool:
 
 
 def _profile(tp: TechnicalProfileDef, merged: MergedPolicy, runtime: PolicyRuntime,
-             content_definition: str | None, targets: tuple[str, ...]) -> TechnicalProfile:
+             content_definition: str | None, targets: tuple[str, ...],
+             where: str) -> TechnicalProfile:
     kind = handler_kind(tp)
-    where = f"TechnicalProfile '{tp.id}'"
+    where = f"{where}, TechnicalProfile '{tp.id}'"
     if kind is None or kind.startswith("Session"):
-        protocol = tp.protocol_handler or tp.protocol_name
+        protocol = (tp.protocol_handler or "").split(",")[0].strip() or tp.protocol_name
         raise PolicyError(f"The protocol '{protocol}' of technical profile '{tp.id}' is not "
                           "supported by this emulator yet as an orchestration step.", where)
     if kind == "IefSelfAsserted":
-        return page_profile(tp, runtime, content_definition, targets,
+        return page_profile(tp, runtime, content_definition, targets, where,
                             sso_skippable=_session_skippable(tp, merged))
     return TechnicalProfile(
         tp.id, kind, tp.display_name or tp.id, metadata={"ief": tp, "runtime": runtime},
@@ -139,11 +140,13 @@ def compile_journey(merged: MergedPolicy, journey_id: str, runtime: PolicyRuntim
                 raise PolicyError(f"A {step.type} step needs at least one ClaimsExchange.",
                                   where)
             for exchange in step.claims_exchanges:
+                exchange_where = f"{where}, ClaimsExchange '{exchange.id}'"
                 tp = _technical_profile(merged, exchange.technical_profile_reference_id,
-                                        f"{where}, ClaimsExchange '{exchange.id}'")
+                                        exchange_where)
                 if tp.id not in profiles:
                     profiles[tp.id] = _profile(tp, merged, runtime,
-                                               step.content_definition_reference_id, targets)
+                                               step.content_definition_reference_id, targets,
+                                               exchange_where)
                     for validator in profiles[tp.id].validation_profiles:
                         profiles[validator] = TechnicalProfile(
                             validator, "IefValidation", f"{tp.id}: validation",

@@ -78,9 +78,10 @@ def _links(tp: TechnicalProfileDef, targets: tuple[str, ...]) -> list[dict]:
 
 
 def page_profile(tp: TechnicalProfileDef, runtime: PolicyRuntime, step_content: str | None,
-                 targets: tuple[str, ...], *, sso_skippable: bool) -> TechnicalProfile:
-    """The :class:`TechnicalProfile` the ``IefSelfAsserted`` handler runs for ``tp``."""
-    where = f"TechnicalProfile '{tp.id}'"
+                 targets: tuple[str, ...], where: str, *,
+                 sso_skippable: bool) -> TechnicalProfile:
+    """The :class:`TechnicalProfile` the ``IefSelfAsserted`` handler runs for ``tp``
+    (``where`` names the step and profile in messages)."""
     content = (step_content or _setting(tp, "ContentDefinitionReferenceId")
                or "api.selfasserted")
     if content not in runtime.content_definitions:
