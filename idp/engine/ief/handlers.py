@@ -17,7 +17,7 @@ from ..journey import Continue, Precondition, Select, StepContext
 from ..self_asserted import SelfAsserted, build_view
 from ..validation_profiles import FieldError
 from .pipeline import (PolicyRunError, Refused, _default, _resolvers, _transform,
-                       collect_input_claims, message_for, run_profile)
+                       claim_resolving, collect_input_claims, message_for, run_profile)
 
 
 def _parts(ctx: StepContext, key: str = "ief"):
@@ -34,7 +34,8 @@ class IefSelfAsserted(SelfAsserted):
         working.update(_transform(ctx, runtime, tp.input_claims_transformations, working,
                                   resolvers, []))
         values = {name: value for name, _partner, value
-                  in collect_input_claims(tp, runtime, working, resolvers)}
+                  in collect_input_claims(tp, runtime, working,
+                                          claim_resolving(tp, resolvers))}
         return build_view(ctx, values)
 
 
@@ -85,11 +86,12 @@ def validate_page(ctx: StepContext, profile: Any, claims: dict) -> dict:
         if not ref.continue_on_success:
             break
     resolvers = _resolvers(ctx, runtime)
+    page_resolvers = claim_resolving(page, resolvers)
     for claim in page.output_claims:
         name = runtime.claim(claim.claim_type_reference_id)
         if claim.default_value is not None and (claim.always_use_default_value
                                                 or working.get(name) in (None, "", [])):
-            working[name] = produced[name] = _default(claim, runtime, resolvers)
+            working[name] = produced[name] = _default(claim, runtime, page_resolvers)
     produced.update(_transform(ctx, runtime, page.output_claims_transformations, working,
                                resolvers, notes))
     return produced

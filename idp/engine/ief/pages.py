@@ -1,7 +1,8 @@
 """A self-asserted technical profile as the page the user-flow templates already draw.
 
-The page's fields are the profile's output claims whose ClaimType has a ``UserInputType``
-(the others are set by default values, validation profiles or transformations, never typed);
+The page's fields are the profile's DisplayClaims, else its output claims, whose ClaimType has
+a ``UserInputType`` (the others are set by default values, validation profiles or
+transformations, never typed);
 ``Verified.Email`` as PartnerClaimType adds B2C's e-mail verification control.  The content
 definition (the step's, else the profile's ``ContentDefinitionReferenceId``, else
 ``api.selfasserted``) chooses the template: ``unifiedssp`` (the unified sign-in page, with
@@ -34,7 +35,15 @@ def _setting(tp: TechnicalProfileDef, key: str, default: str = "") -> str:
 def _fields(tp: TechnicalProfileDef, runtime: PolicyRuntime, email_sign_in: bool,
             where: str) -> tuple[ClaimRef, ...]:
     fields = []
-    for claim in tp.output_claims:
+    # DisplayClaims, when the profile has them, choose and order the fields (B2C: "the
+    # DisplayClaims element ... instead of OutputClaims"); Verified.Email stays an output claim
+    verified = {runtime.claim(c.claim_type_reference_id) for c in tp.output_claims
+                if c.partner_claim_type == VERIFIED_EMAIL}
+    for claim in tp.display_claims or tp.output_claims:
+        if claim.display_control_reference_id:
+            raise PolicyError(f"The display control '{claim.display_control_reference_id}' is "
+                              "not supported by this emulator yet: collect the claim as an "
+                              "output claim (Verified.Email verifies an e-mail).", where)
         name = runtime.claim(claim.claim_type_reference_id)
         claim_type = runtime.claim_types.get(name)
         if claim_type is None or not claim_type.user_input_type:
@@ -50,7 +59,8 @@ def _fields(tp: TechnicalProfileDef, runtime: PolicyRuntime, email_sign_in: bool
         fields.append(ClaimRef(
             name, "" if label_id else (claim_type.display_name or name), input_type,
             required=claim.required,
-            requires_verification=claim.partner_claim_type == VERIFIED_EMAIL,
+            requires_verification=(claim.partner_claim_type == VERIFIED_EMAIL
+                                   or name in verified),
             readonly=input_type in ("Readonly", "Paragraph"),
             data_type=DATA_TYPES.get(claim_type.data_type.lower(), "String"),
             choices=tuple(value for _text, value, _selected in restriction.enumeration)

@@ -68,9 +68,21 @@ def message_for(ctx: StepContext, string_id: str, default: str, *args: Any,
         return fill(default, *args)
 
 
+def claim_resolving(tp: TechnicalProfileDef, resolvers: Mapping[str, str]):
+    """The resolvers for ``tp``'s claims' default values, or None: B2C resolves ``{OIDC:...}``
+    and the like there only when the metadata ``IncludeClaimResolvingInClaimsHandling`` is
+    true (otherwise the text stays as written)."""
+    flag = next((v for k, v in tp.metadata.items()
+                 if k.lower() == "includeclaimresolvinginclaimshandling"), "false")
+    return resolvers if flag.strip().lower() == "true" else None
+
+
 def _default(claim: PolicyClaim, runtime: PolicyRuntime, resolvers) -> Any:
+    """A DefaultValue in its claim's data type (``resolvers`` None: taken as written)."""
     name = runtime.claim(claim.claim_type_reference_id)
-    return typed_value(resolve(claim.default_value, resolvers), runtime.data_type(name))
+    text = claim.default_value if resolvers is None else resolve(claim.default_value,
+                                                                 resolvers)
+    return typed_value(text, runtime.data_type(name))
 
 
 def collect_input_claims(tp: TechnicalProfileDef, runtime: PolicyRuntime,
@@ -129,13 +141,14 @@ def run_profile(ctx: StepContext, tp: TechnicalProfileDef, runtime: PolicyRuntim
     produced = _transform(ctx, runtime, tp.input_claims_transformations, working, resolvers,
                           notes)
     working.update(produced)
-    inputs = collect_input_claims(tp, runtime, working, resolvers)
+    claim_resolvers = claim_resolving(tp, resolvers)
+    inputs = collect_input_claims(tp, runtime, working, claim_resolvers)
     kind = handler_kind(tp)
-    answer = _protocol(ctx, kind, tp, runtime, inputs, working, resolvers, notes)
+    answer = _protocol(ctx, kind, tp, runtime, inputs, working, claim_resolvers, notes)
     if kind in ("IefClaimsTransformation", "IefNone"):
         answer = {**{runtime.claim(c.claim_type_reference_id): working.get(
             runtime.claim(c.claim_type_reference_id)) for c in tp.output_claims}, **answer}
-    result = map_output_claims(tp, runtime, answer, resolvers)
+    result = map_output_claims(tp, runtime, answer, claim_resolvers)
     working.update(result)
     result.update(_transform(ctx, runtime, tp.output_claims_transformations, working,
                              resolvers, notes))

@@ -28,7 +28,8 @@ KEYS = {"None": "",
 
 
 def rest_policy(url: str, *, send_in: str = "Body", auth: str = "None",
-                debug: bool = False, as_validation: bool = False) -> str:
+                debug: bool = False, as_validation: bool = False,
+                resolving: bool = True) -> str:
     """B2C_1A_rest: a journey that calls REST-Loyalty as an orchestration step, or (with
     ``as_validation``) as the validation profile of a page that asks for a promo code."""
     rest = f"""
@@ -41,6 +42,7 @@ def rest_policy(url: str, *, send_in: str = "Body", auth: str = "None",
           <Item Key="SendClaimsIn">{send_in}</Item>
           <Item Key="DebugMode">{'true' if debug else 'false'}</Item>
           <Item Key="timeout_seconds">1</Item>
+          <Item Key="IncludeClaimResolvingInClaimsHandling">{'true' if resolving else 'false'}</Item>
         </Metadata>
         <CryptographicKeys>{KEYS[auth]}</CryptographicKeys>
         <InputClaims>
@@ -136,6 +138,12 @@ def test_send_claims_in(keys, api, send_in, method, where):
         assert received["json"] == {"clientApp": "app-1", "isMember": True}
     else:
         assert sent["ismember"] == "true"
+
+
+def test_claim_resolvers_need_include_claim_resolving_in_claims_handling(keys, api):
+    api.answer(200, {"membershipId": "L-3"})
+    Run(journey(api.url, resolving=False), request={"client_id": "app-1"}).go()
+    assert api.received[-1]["json"]["clientApp"] == "{OIDC:ClientId}"
 
 
 @pytest.mark.parametrize("auth, header, expected", [

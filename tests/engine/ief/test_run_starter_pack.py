@@ -180,3 +180,12 @@ def test_password_reset_of_a_disabled_account_is_refused_by_the_assertion(ctx, f
     run.go({"action": "continue", "email": "off@example.com"})
     assert run.page["page_error"] == ("Your account has been locked. Contact your support "
                                       "person to unlock it, then try again.")
+
+
+def test_login_hint_prefills_the_sign_in_name_through_its_claim_resolver(ctx, susi):
+    run = Run(susi, request={"client_id": "app", "login_hint": "hint@example.com"})
+    run.go()
+    assert run.field("signInName")["value"] == "hint@example.com"
+    plain = Run(susi)
+    plain.go()
+    assert plain.field("signInName")["value"] == ""   # {OIDC:LoginHint} with no hint: empty
