@@ -18,7 +18,7 @@ from defusedxml import DefusedXmlException
 from defusedxml.ElementTree import DefusedXMLParser
 
 from .model import NAMESPACE, PolicyError, PolicyFile
-from .schema import CHILDREN, ELEMENTS
+from .schema import CHILDREN, ELEMENTS, REQUIRED
 
 #: B2C's limit for one policy file ("Custom policy file size: 1024 KB", service limits page)
 MAX_BYTES = 1024 * 1024
@@ -172,12 +172,25 @@ def _check_elements(root, lines: dict[int, int]) -> None:
                 problems.append((line, f"the element '{_local(parent.tag)}' has invalid child "
                                  f"element '{local}' at line {line}{unknown}; expected: "
                                  f"{expected}"))
+            else:
+                problems += _attribute_problems(_local(parent.tag), local, child, line)
     if problems:
         problems = [text for _, text in sorted(problems, key=lambda p: p[0] or 0)]
         shown = "; ".join(problems[:5]) + (f"; and {len(problems) - 5} more"
                                            if len(problems) > 5 else "")
-        raise PolicyError(f"The policy has elements this emulator does not know: {shown}.",
+        raise PolicyError(f"The policy does not match the TrustFrameworkPolicy schema: {shown}.",
                           line=lines.get(id(root)))
+
+
+def _attribute_problems(parent: str, local: str, element, line) -> list[tuple[int, str]]:
+    required = REQUIRED.get((parent, local)) or REQUIRED.get(local, ())
+    problems = [(line, f"the element '{local}' at line {line} has no {name} attribute, which "
+                       "it requires") for name in required if not element.get(name)]
+    if local == "OrchestrationStep" and element.get("Order") and \
+            not element.get("Order").isdigit():
+        problems.append((line, f"the OrchestrationStep at line {line} has Order "
+                               f"'{element.get('Order')}'; Order is a whole number (1, 2, ...)"))
+    return problems
 
 
 def _check_unique_ids(policy: PolicyFile) -> None:

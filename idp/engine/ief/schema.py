@@ -136,3 +136,35 @@ CHILDREN["ValidationClaimsExchangeTechnicalProfile"] = frozenset({"Preconditions
 
 #: every element name the schema knows
 ELEMENTS: frozenset[str] = frozenset(CHILDREN).union(*CHILDREN.values())
+
+#: attributes the schema requires (``use="required"``), by element, or by (parent, element)
+#: where one name means two things (``Item`` of Metadata and of a LocalizedCollection).  A
+#: missing one is refused as B2C's schema check does.  Choice: the root's PolicySchemaVersion
+#: and PublicPolicyUri, also required by the schema, are not insisted on (nothing here uses them).
+REQUIRED: dict[str | tuple[str, str], tuple[str, ...]] = {
+    "ClaimType": ("Id",), "ClaimsTransformation": ("Id", "TransformationMethod"),
+    "ClaimsExchange": ("Id", "TechnicalProfileReferenceId"),
+    ("ClientDefinitions", "ClientDefinition"): ("Id",),
+    ("UserJourney", "ClientDefinition"): ("ReferenceId",),
+    "ContentDefinition": ("Id",), "DefaultUserJourney": ("ReferenceId",),
+    "DisplayControl": ("Id",), "Endpoint": ("Id", "UserJourneyReferenceId"),
+    "Enumeration": ("Text", "Value"), "IncludeTechnicalProfile": ("ReferenceId",),
+    "InputClaimsTransformation": ("ReferenceId",), "InputParameter": ("Id", "DataType", "Value"),
+    "Key": ("Id", "StorageReferenceId"),
+    "LocalizedCollection": ("ElementType", "ElementId", "TargetCollection"),
+    "LocalizedResources": ("Id",),
+    "LocalizedResourcesReference": ("Language", "LocalizedResourcesReferenceId"),
+    "LocalizedString": ("ElementType", "StringId"), "Mask": ("Type",),
+    "OrchestrationStep": ("Order", "Type"), "OutputClaimsTransformation": ("ReferenceId",),
+    "Pattern": ("RegularExpression",), "Precondition": ("Type", "ExecuteActionsIf"),
+    "Predicate": ("Id", "Method"), "PredicateValidation": ("Id",), "SingleSignOn": ("Scope",),
+    "SubJourney": ("Id", "Type"), "SubjectNamingInfo": ("ClaimType",),
+    "TechnicalProfile": ("Id",), "UseTechnicalProfileForSessionManagement": ("ReferenceId",),
+    "UserJourney": ("Id",), "ValidationTechnicalProfile": ("ReferenceId",),
+    ("InputClaims", "InputClaim"): ("ClaimTypeReferenceId",),
+    ("OutputClaims", "OutputClaim"): ("ClaimTypeReferenceId",),
+    ("PersistedClaims", "PersistedClaim"): ("ClaimTypeReferenceId",),
+    ("Metadata", "Item"): ("Key",), ("LocalizedCollection", "Item"): ("Text", "Value"),
+    ("TechnicalProfile", "Protocol"): ("Name",),
+    ("DefaultPartnerClaimTypes", "Protocol"): ("Name", "PartnerClaimType"),
+}

@@ -116,7 +116,7 @@ def test_an_element_the_schema_does_not_know_is_named_with_its_line():
     error = refused(text, tenant=TENANT)
     assert "the element 'TechnicalProfile' has invalid child element 'OutputClaimz' at line 30 "\
            "(no element of the policy schema has this name); expected: " in error.message
-    assert error.message.startswith("The policy has elements this emulator does not know: ")
+    assert error.message.startswith("The policy does not match the TrustFrameworkPolicy schema: ")
 
 
 def test_an_element_out_of_place_is_named_with_what_belongs_there():
@@ -134,6 +134,20 @@ def test_an_element_in_another_namespace_is_named():
     text = policy("B2C_1A_Mine", '<x:BuildingBlocks xmlns:x="urn:other"/>')
     assert "element 'BuildingBlocks' at line 4 is in namespace 'urn:other'; policy elements " \
            f"are in {NS}" in refused(text).message
+
+
+def test_a_required_attribute_missing_is_named_with_its_line():
+    text = prepared("SignUpOrSignin").replace('<Endpoint Id="Token" ', "<Endpoint ").replace(
+        '<OutputClaim ClaimTypeReferenceId="email" />', "<OutputClaim />")
+    assert refused(text, tenant=TENANT).message == (
+        "The policy does not match the TrustFrameworkPolicy schema: the element 'Endpoint' at "
+        "line 20 has no Id attribute, which it requires; the element 'OutputClaim' at line 29 "
+        "has no ClaimTypeReferenceId attribute, which it requires.")
+    steps = policy("B2C_1A_Mine", """<UserJourneys><UserJourney Id="J"><OrchestrationSteps>
+      <OrchestrationStep Order="first" Type="SendClaims" /></OrchestrationSteps></UserJourney>
+      </UserJourneys>""")
+    assert "the OrchestrationStep at line 5 has Order 'first'; Order is a whole number" in \
+        refused(steps).message
 
 
 def test_an_id_defined_twice_in_one_file_is_named_with_both_lines():
