@@ -61,16 +61,17 @@ class PolicyRuntime:
     #: ClaimType Id lower-cased -> its Id: references match without regard to case, as B2C's
     #: starter pack needs (``surName`` on the sign-up page, ``surname`` in the schema)
     claim_ids: Mapping[str, str] = field(default_factory=dict)
-    #: each ClaimType's own DisplayName, UserHelpText and Pattern HelpText as page overrides
+    #: each ClaimType's own DisplayName and Pattern HelpText as page overrides
     claim_type_texts: tuple[dict, ...] = ()
 
     @classmethod
     def of(cls, merged: MergedPolicy) -> "PolicyRuntime":
         texts = []
         for claim_type in merged.claim_types.values():
+            # UserHelpText is left out: B2C keeps it behind a "What is this?" link, while the
+            # flow templates would print it under every label; a LocalizedString still can
             for string_id, value in (
                     ("DisplayName", claim_type.display_name),
-                    ("UserHelpText", claim_type.user_help_text),
                     ("PatternHelpText", claim_type.restriction.pattern_help_text
                      if claim_type.restriction else None)):
                 if value and value.strip():
