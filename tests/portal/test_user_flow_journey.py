@@ -137,9 +137,15 @@ def test_every_interactive_flow_type_has_its_journey(admin, client, app, flow_ty
 def test_ropc_flow_says_why_it_has_no_journey(admin, client, app):
     add_flow(app, "B2C_1_ropc", {"type": "resourceOwner"})
     page = html.unescape(journey(client, app, "B2C_1_ropc"))
-    assert "This user flow has no journey of pages" in page
-    assert "it runs at the token endpoint" in page
+    assert "No journey to show: user flow type 'resourceOwner' has no pages: it runs at the " \
+        "token endpoint." in page
     assert 'id="journey-steps"' not in page
+
+
+def test_a_flow_without_identity_provider_says_so(admin, client, app):
+    update_config(app, SUSI, local_account_type="none")
+    page = html.unescape(journey(client, app))
+    assert "No journey to show: this user flow has no identity provider" in page
 
 
 # --- following the other tabs ---------------------------------------------------------------
