@@ -17,7 +17,7 @@ The directory is the ``directory`` port's :class:`AadDirectory` side (``idp/stor
 """
 from __future__ import annotations
 
-from typing import Any, Mapping, Protocol
+from typing import Any, Protocol
 
 from ..ports import AccountExists
 from .model import TechnicalProfileDef
