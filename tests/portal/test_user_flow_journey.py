@@ -122,6 +122,12 @@ def test_every_interactive_flow_type_has_its_journey(admin, client, app, flow_ty
                               "application_claims": ["emails"]})
     page = journey(client, app, "B2C_1_x")
     assert steps(page) == expected
+    starter = {"signUp": None, "signIn": "SignUpOrSignIn", "profileUpdate": "ProfileEdit",
+               "passwordReset": "PasswordReset"}[flow_type]
+    if starter:
+        assert f'&lt;UserJourney Id="{starter}"&gt;' in page.split('id="starter-journey"')[1]
+    else:
+        assert 'id="starter-journey"' not in page
     if flow_type == "profileUpdate":
         assert "ProfileEditExchange → SelfAsserted-ProfileUpdate" in step_row(page, 3)
         assert "AAD-UserWriteProfileUsingObjectId" in profiles(page)

@@ -13,6 +13,10 @@ from ..common import get_or_404
 from . import bp
 from .journey_view import describe
 
+#: flow type -> the starter pack's journey in TrustFrameworkBase.xml that does the same
+STARTER_PACK_JOURNEYS = {"signUpOrSignIn": "SignUpOrSignIn", "signIn": "SignUpOrSignIn",
+                         "profileUpdate": "ProfileEdit", "passwordReset": "PasswordReset"}
+
 
 @bp.get("/<int:flow_id>/journey")
 def journey(flow_id: int):
@@ -31,4 +35,5 @@ def journey(flow_id: int):
                   .scalars()} if ids else {}
     return render_template("portal/user_flows/journey.html", flow=flow, tab="journey",
                            view=describe(compiled, connectors), connectors=connectors,
-                           auth_types=AUTH_TYPES, props=properties(flow.config))
+                           auth_types=AUTH_TYPES, props=properties(flow.config),
+                           starter_journey=STARTER_PACK_JOURNEYS.get(flow.config.get("type")))
