@@ -1,28 +1,19 @@
 """Portal blade: Identity Experience Framework (Azure AD B2C > Identity Experience Framework).
 
 The landing page (:mod:`.views`) names the two IEF app registrations and what to replace in
-the starter pack; Policy keys (:mod:`idp.portal.policy_keys`) is nested here so its URLs read
-``/portal/ief/policy-keys/`` and the blade stays selected in the left-hand menu.  Custom
-policies are another helper's package: :func:`custom_policies_url` finds it by endpoint.
+the starter pack; Custom policies (:mod:`idp.portal.custom_policies`) and Policy keys
+(:mod:`idp.portal.policy_keys`) are nested here so their URLs read ``/portal/ief/...`` and the
+blade stays selected in the left-hand menu.
 """
 from flask import Blueprint, url_for
-from werkzeug.routing import BuildError
 
 bp = Blueprint("ief", __name__)
-
-#: where Custom policies lives if it registers under none of the endpoints tried below
-CUSTOM_POLICIES_PATH = "/portal/ief/custom-policies"
 
 
 @bp.app_template_global()
 def custom_policies_url() -> str:
-    """The Custom policies page: by endpoint when that blade is registered, else its path."""
-    for endpoint in ("portal.custom_policies.index", "portal.ief.custom_policies.index"):
-        try:
-            return url_for(endpoint)
-        except BuildError:
-            continue
-    return CUSTOM_POLICIES_PATH
+    """The Custom policies page, for the blade's menu (``templates/portal/ief/_tabs.html``)."""
+    return url_for("portal.ief.custom_policies.index")
 
 
 def _register_children() -> None:
