@@ -26,7 +26,8 @@ from typing import Any, Mapping
 from ..journey import (ClaimRef, Journey, OrchestrationStep, Precondition, RelyingParty,
                        TechnicalProfile)
 from ..languages import LanguageSettings
-from .model import MergedPolicy, PolicyError, PreconditionDef, TechnicalProfileDef
+from .model import (MergedPolicy, PolicyError, PolicyProblem, PreconditionDef,
+                    TechnicalProfileDef)
 from .pages import page_profile
 from .runtime import PolicyRuntime, handler_kind
 
@@ -226,6 +227,19 @@ def compile_policy(merged: MergedPolicy) -> CompiledPolicy:
         merged.policy_id, journey, runtime, issuer,
         issuer.cryptographic_keys.get("issuer_secret"), refresh,
         {d.id: runtime.contract(d.id) for d in merged.content_definitions.values()})
+
+
+def compile_problems(merged: MergedPolicy) -> list[PolicyProblem]:
+    """What keeps a relying-party policy from compiling, as upload problems (empty when it
+    compiles), so an upload can be refused before a sign-in meets it."""
+    if merged.relying_party is None:
+        return []
+    try:
+        compile_policy(merged)
+    except PolicyError as error:
+        kind = "unsupported" if "not supported" in error.message else "invalid"
+        return [PolicyProblem(kind, error.message, error.where)]
+    return []
 
 
 def describe(compiled: CompiledPolicy) -> list[dict[str, Any]]:

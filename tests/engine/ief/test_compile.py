@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from idp.engine.ief.compile import compile_policy, describe
+from idp.engine.ief.compile import compile_policy, compile_problems, describe
 from idp.engine.ief.merge import merge_chain
 from idp.engine.ief.model import PolicyError
 from idp.engine.journey import Journey
@@ -204,3 +204,12 @@ def test_a_journey_must_end_with_send_claims():
 def test_a_base_policy_cannot_run():
     with pytest.raises(PolicyError, match="has no RelyingParty"):
         compile_policy(merge_chain(pack.chain(), "B2C_1A_TrustFrameworkExtensions"))
+
+
+def test_compile_problems_turns_a_refusal_into_an_upload_problem():
+    files = pack.with_file(pack.chain(), rp('<OrchestrationStep Order="1" '
+                                            'Type="InvokeSubJourney"/>'))
+    problems = compile_problems(merge_chain(files, "B2C_1A_test"))
+    assert [(p.kind, p.where) for p in problems] == [
+        ("unsupported", "UserJourney 'Test', OrchestrationStep 1")]
+    assert compile_problems(merge_chain(pack.chain(), "B2C_1A_signup_signin")) == []
