@@ -227,3 +227,25 @@ def test_delete_warns_about_the_custom_policies_that_reference_the_key(admin, ap
 def test_unknown_key_is_404(admin, client):
     assert client.get(KEYS + "B2C_1A_Nope/").status_code == 404
     assert client.get(KEYS + "B2C_1A_Nope/delete").status_code == 404
+
+
+def test_the_starter_pack_base_is_named_on_delete(admin, app, client):
+    """The real TrustFrameworkBase.xml, uploaded after its two keys were made here, is the
+    policy the delete page warns about (for both containers it references)."""
+    from idp.store import custom_policies
+    from idp.store.tenant import current_tenant
+    from tests.ief_starter_pack import app_ids, prepared
+
+    files = prepared(app_ids(app))
+    add(admin)
+    add(admin, name="TokenEncryptionKeyContainer", key_usage="enc")
+    add(admin, option="Manual", name="Unused", secret="s")
+    with app.app_context():
+        custom_policies.upload(files["TrustFrameworkBase"], overwrite=False,
+                               tenant=current_tenant())
+        db.session.commit()
+    for name in ("B2C_1A_TokenSigningKeyContainer", "B2C_1A_TokenEncryptionKeyContainer"):
+        page = text(client.get(f"{KEYS}{name}/delete"))
+        assert "B2C_1A_TrustFrameworkBase" in page.split('id="policies-using">')[1]
+    assert "No uploaded custom policy references" in text(client.get(
+        KEYS + "B2C_1A_Unused/delete"))
