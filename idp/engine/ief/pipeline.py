@@ -198,7 +198,8 @@ def _restful(ctx: StepContext, tp: TechnicalProfileDef, claims: dict) -> dict[st
                             else dict(request.form or request.query or ()) or
                             {k: v for k, v in request.headers if k.lower() != "authorization"})
     try:
-        return restful.read_response(tp, request, ctx.ports.rest.send(request), call)
+        return restful.with_json_paths(
+            tp, restful.read_response(tp, request, ctx.ports.rest.send(request), call))
     except restful.RestRefused as refused:
         raise Refused(restful.debug_message(tp, refused)) from None
     except restful.RestFailed as failed:

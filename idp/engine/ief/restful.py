@@ -8,7 +8,8 @@ technical profile").
   ``BasicAuthenticationPassword``), ``Bearer`` (key ``BearerAuthenticationToken``, or the claim
   ``UseClaimAsBearerToken`` names), ``ApiKeyHeader`` (each key's Id is the header name).  The
   keys are policy key containers, read through the ``policy_keys`` port.
-- A 2xx answer's JSON object gives the output claims.  A 4xx answer with the error contract
+- A 2xx answer's JSON object gives the output claims (paths into it with
+  ``ResolveJsonPathsInJsonTokens``).  A 4xx answer with the error contract
   (``version``, ``status``, ``userMessage``) refuses: a validation profile shows ``userMessage``
   on the page (with the developer's fields when ``DebugMode`` is true).  Anything else fails,
   with B2C's words (``AADB2C90075``, or the RESTful error messages' defaults).
@@ -21,6 +22,7 @@ from __future__ import annotations
 
 import base64
 import json
+import re
 from dataclasses import dataclass, field
 from typing import Any, Callable, Mapping
 
@@ -261,6 +263,35 @@ def read_response(profile: TechnicalProfileDef, request: RestRequest, response,
     code, reason = HTTP_REASONS.get(status, (str(status), f"HTTP {status}"))
     raise RestFailed(f"The REST API answered HTTP {status} without the error contract "
                      "(version, status, userMessage).", code=code, reason=reason)
+
+
+_STEP_RE = re.compile(r"([^.\[\]]+)|\[(\d+)\]")
+
+
+def json_path(data: Any, path: str) -> Any:
+    """``a.b[0].c`` in a JSON answer, or None."""
+    for name, index in _STEP_RE.findall(path):
+        if name:
+            data = data.get(name) if isinstance(data, dict) else None
+        else:
+            data = data[int(index)] if isinstance(data, list) and int(index) < len(data) \
+                else None
+        if data is None:
+            return None
+    return data
+
+
+def with_json_paths(profile: TechnicalProfileDef, answer: dict[str, Any]) -> dict[str, Any]:
+    """With ``ResolveJsonPathsInJsonTokens`` true, an output claim's PartnerClaimType may be a
+    path into the answer (``user.loyalty.id``, ``roles[0]``)."""
+    if _meta(profile, "ResolveJsonPathsInJsonTokens").lower() != "true":
+        return answer
+    resolved = dict(answer)
+    for claim in profile.output_claims:
+        path = claim.partner_claim_type or claim.claim_type_reference_id
+        if path not in resolved and ("." in path or "[" in path):
+            resolved[path] = json_path(answer, path)
+    return resolved
 
 
 def debug_message(profile: TechnicalProfileDef, refused: RestRefused) -> str:

@@ -273,3 +273,18 @@ def test_a_4xx_without_the_contract_is_a_failure_not_a_refusal():
         restful.read_response(_profile(), request,
                               ConnectorResponse(400, '{"error": "bad"}', 5, 1), call)
     assert (failed.value.code, failed.value.reason) == ("BadRequest", "Bad Request")
+
+
+def test_json_paths_reach_into_the_answer_when_the_profile_asks():
+    from idp.engine.ief.model import PolicyClaim
+
+    profile = TechnicalProfileDef("REST-X", metadata={"ResolveJsonPathsInJsonTokens": "true"},
+                                  output_claims=(PolicyClaim("loyaltyNumber",
+                                                             partner_claim_type="member.id"),
+                                                 PolicyClaim("firstRole",
+                                                             partner_claim_type="roles[0]")))
+    answer = {"member": {"id": "L-5"}, "roles": ["gold", "silver"]}
+    assert restful.with_json_paths(profile, answer)["member.id"] == "L-5"
+    assert restful.with_json_paths(profile, answer)["roles[0]"] == "gold"
+    plain = TechnicalProfileDef("REST-X", output_claims=profile.output_claims)
+    assert "member.id" not in restful.with_json_paths(plain, answer)
