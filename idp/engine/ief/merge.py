@@ -17,6 +17,8 @@ named at the rule):
   display claims appended, a claim already listed (same ClaimTypeReferenceId) replaced in place;
   claims transformations and validation technical profiles appended by ReferenceId; any other
   element (DisplayName, Protocol, UseTechnicalProfileForSessionManagement...) replaced.
+- ``ClaimsTransformation``: its input and output claims merge by TransformationClaimType
+  (the method's parameter), its InputParameters by Id.
 - ``ClaimsProvider``: matched by Domain, else DisplayName; its profiles merge as above.
 - ``OrchestrationStep``: matched by Order within its journey; a child step replaces the base's.
 - ``Localization``: ``SupportedLanguages`` and ``LocalizedResourcesReferences`` follow their
@@ -62,6 +64,14 @@ _KEYED = {
     "LocalizedStrings": ("LocalizedString", ("ElementType", "ElementId", "StringId")),
     "LocalizedCollections": ("LocalizedCollection", ("ElementType", "ElementId",
                                                       "TargetCollection")),
+}
+#: keyed collections whose key depends on where they are: a claims transformation's claims
+#: are its method's parameters, so they merge by TransformationClaimType (choice: B2C does not
+#: document how a child's ClaimsTransformation with an existing Id merges)
+_KEYED_IN = {
+    ("ClaimsTransformation", "InputClaims"): ("InputClaim", "TransformationClaimType"),
+    ("ClaimsTransformation", "OutputClaims"): ("OutputClaim", "TransformationClaimType"),
+    ("ClaimsTransformation", "InputParameters"): ("InputParameter", "Id"),
 }
 #: containers whose list follows a MergeBehavior attribute (default: Append, as in the pack)
 _BEHAVIOUR = {"SupportedLanguages": "SupportedLanguage",
@@ -171,20 +181,25 @@ def merge_include(included, profile, origins: Origins):
     return base
 
 
-def _merge_children(target, source, policy: PolicyFile, origins: Origins) -> None:
-    """Merge the children of ``source`` (a child file's element) into ``target``."""
+def _merge_children(target, source, policy: PolicyFile, origins: Origins,
+                    keyed: tuple | None = None) -> None:
+    """Merge the children of ``source`` (a child file's element) into ``target``; ``keyed``
+    overrides :data:`_KEYED` for the item tag and key (see :data:`_KEYED_IN`)."""
     tag = _local(target.tag)
     if tag == "ClaimsProviders":
         return _merge_claims_providers(target, source, policy, origins)
-    if tag in _KEYED:
-        return _merge_keyed(target, source, policy, origins)
+    if keyed or tag in _KEYED:
+        return _merge_keyed(target, source, policy, origins, keyed or _KEYED[tag])
     if tag in _BEHAVIOUR:
         return _merge_by_behaviour(target, source, policy, origins)
     for element in source:
         if not isinstance(element.tag, str):
             continue
         existing = _counterpart(target, element)
-        if existing is not None and (_local(element.tag) in _MERGED_BY_ID
+        keyed = _KEYED_IN.get((tag, _local(element.tag)))
+        if existing is not None and keyed:
+            _merge_children(existing, element, policy, origins, keyed)
+        elif existing is not None and (_local(element.tag) in _MERGED_BY_ID
                                      or _local(element.tag) in _KEYED
                                      or _local(element.tag) in _BEHAVIOUR
                                      or _local(element.tag) in _ORDER):
@@ -196,8 +211,8 @@ def _merge_children(target, source, policy: PolicyFile, origins: Origins) -> Non
             _insert(target, element, policy, origins)
 
 
-def _merge_keyed(target, source, policy: PolicyFile, origins: Origins) -> None:
-    item, key = _KEYED[_local(target.tag)]
+def _merge_keyed(target, source, policy: PolicyFile, origins: Origins, keyed) -> None:
+    item, key = keyed
     index = {_key(e, key): e for e in target if _local(e.tag) == item}
     for element in source:
         if not isinstance(element.tag, str):

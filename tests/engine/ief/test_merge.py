@@ -25,6 +25,13 @@ MINE = policy("B2C_1A_Mine", """
         <Restriction><Pattern RegularExpression="^[0-9]{8}$" HelpText="Eight digits" /></Restriction>
       </ClaimType>
     </ClaimsSchema>
+    <ClaimsTransformations>
+      <ClaimsTransformation Id="CreateOtherMailsFromEmail" TransformationMethod="AddItemToStringCollection">
+        <InputClaims>
+          <InputClaim ClaimTypeReferenceId="signInName" TransformationClaimType="item" />
+        </InputClaims>
+      </ClaimsTransformation>
+    </ClaimsTransformations>
     <ContentDefinitions>
       <ContentDefinition Id="api.signuporsignin">
         <LoadUri>https://contoso.example/signin.html</LoadUri>
@@ -170,6 +177,15 @@ def test_a_child_technical_profile_merges_into_the_bases(mine, local):
     assert [v.reference_id for v in after.validation_technical_profiles] == [
         v.reference_id for v in before.validation_technical_profiles] + ["Mine-CheckLoyalty"]
     assert after.validation_technical_profiles[-1].continue_on_error
+
+
+def test_a_child_claims_transformation_merges_by_the_methods_parameter_names(mine):
+    transformation = mine.transformations["CreateOtherMailsFromEmail"]
+    assert transformation.method == "AddItemToStringCollection"
+    assert [(c.transformation_claim_type, c.claim_type_reference_id)
+            for c in transformation.input_claims] == [("item", "signInName"),       # replaced
+                                                      ("collection", "otherMails")]  # kept
+    assert [c.claim_type_reference_id for c in transformation.output_claims] == ["otherMails"]
 
 
 def test_a_new_profile_joins_the_claims_provider_with_its_display_name(mine):
