@@ -189,3 +189,29 @@ def test_login_hint_prefills_the_sign_in_name_through_its_claim_resolver(ctx, su
     plain = Run(susi)
     plain.go()
     assert plain.field("signInName")["value"] == ""   # {OIDC:LoginHint} with no hint: empty
+
+
+def test_smart_lockout_locks_after_the_tenants_threshold(ctx, susi):
+    from idp.store.tenant import current_tenant
+
+    sign_up(Run(susi), "locked@example.com")
+    tenant = current_tenant()
+    tenant.settings = {**(tenant.settings or {}), "lockout_threshold": 3}
+    db.session.commit()
+    run = Run(susi)
+    run.go()
+    for attempt in range(3):   # three different wrong passwords (a repeated one counts once)
+        run.go({"action": "continue", "signInName": "locked@example.com",
+                "password": f"Wrong{attempt}!pass"})
+    assert run.page["page_error"] == ("Your account is temporarily locked to prevent "
+                                      "unauthorized use. Try again later.")
+    run.go({"action": "continue", "signInName": "locked@example.com", "password": PASSWORD})
+    assert run.profile == "SelfAsserted-LocalAccountSignin-Email"   # still locked
+
+
+def test_cancel_on_the_sign_up_page_returns_aadb2c90091(ctx, susi):
+    run = Run(susi)
+    run.go()
+    run.go({"action": "select", "exchange": "SignUpWithLogonEmailExchange"})
+    run.go({"action": "cancel"})
+    assert run.halted.code == "AADB2C90091"
