@@ -133,3 +133,15 @@ def test_info_never_carries_material(ctx):
     [info] = policy_keys.all_keys()
     assert "hunter2" not in repr(info)
     assert info.usage_label == "Signature" and info.key_type == "secret"
+
+
+def test_a_key_sealed_under_another_secret_key_is_named_not_a_crash(app, ctx):
+    policy_keys.generate_rsa("TokenSigningKeyContainer")
+    policy_keys.add_secret("RestApiPassword", "pw")
+    db.session.commit()
+    app.config["SECRET_KEY"] = "another-secret-key-than-the-one-it-was-sealed-under"
+    for read in (lambda: policy_keys.signing_key("B2C_1A_TokenSigningKeyContainer"),
+                 lambda: policy_keys.public_jwks("B2C_1A_TokenSigningKeyContainer"),
+                 lambda: policy_keys.secret_value("B2C_1A_RestApiPassword")):
+        with pytest.raises(PolicyKeyError, match="cannot be decrypted: SECRET_KEY changed"):
+            read()

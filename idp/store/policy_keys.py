@@ -72,8 +72,7 @@ def signing_key(name: str) -> tuple[str, RSAKey]:
     if key.key_type != "RSA":
         raise PolicyKeyError(f"The policy key '{key.name}' holds a secret, not an RSA key; "
                              "a token signing key must be RSA (generate one).")
-    pem = open_sealed(key.material_encrypted).decode()
-    return key.kid, _import_rsa(pem, key.kid, key.key_usage)
+    return key.kid, _import_rsa(_material(key), key.kid, key.key_usage)
 
 
 def public_jwks(name: str) -> dict:
@@ -96,7 +95,7 @@ def secret_value(name: str) -> str:
     key = _require(name)
     if key.key_type != "secret":
         raise PolicyKeyError(f"The policy key '{key.name}' is an RSA key, not a secret.")
-    return open_sealed(key.material_encrypted).decode()
+    return _material(key)
 
 
 # --- the portal's operations ------------------------------------------------------------------
@@ -205,6 +204,16 @@ def _require(name: str) -> PolicyKey:
         raise PolicyKeyError(f"The policy key '{name}' does not exist: create it under "
                              "Identity Experience Framework > Policy keys.")
     return row
+
+
+def _material(key: PolicyKey) -> str:
+    """The key's PEM or secret.  :raise PolicyKeyError: sealed under another SECRET_KEY."""
+    try:
+        return open_sealed(key.material_encrypted).decode()
+    except ValueError:
+        raise PolicyKeyError(f"The policy key '{key.name}' cannot be decrypted: SECRET_KEY "
+                             "changed since it was made. Delete it and create it again "
+                             "(policies that sign with it get a new kid).") from None
 
 
 def _info(row: PolicyKey) -> KeyInfo:

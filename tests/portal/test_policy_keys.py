@@ -249,3 +249,17 @@ def test_the_starter_pack_base_is_named_on_delete(admin, app, client):
         assert "B2C_1A_TrustFrameworkBase" in page.split('id="policies-using">')[1]
     assert "No uploaded custom policy references" in text(client.get(
         KEYS + "B2C_1A_Unused/delete"))
+
+
+def test_a_key_that_cannot_be_decrypted_says_so_on_its_page(admin, app, client):
+    from cryptography.fernet import Fernet
+
+    add(admin)
+    with app.app_context():  # as if sealed under another SECRET_KEY (changing the app's own
+        row = db.session.execute(db.select(PolicyKey)).scalar_one()  # ends the admin session)
+        row.material_encrypted = Fernet(Fernet.generate_key()).encrypt(b"pem").decode()
+        db.session.commit()
+    response = client.get(KEYS + "B2C_1A_TokenSigningKeyContainer/")
+    assert response.status_code == 200
+    assert "cannot be decrypted: SECRET_KEY changed since it was made" in text(response)
+    assert 'id="public-jwk"' not in response.get_data(as_text=True)

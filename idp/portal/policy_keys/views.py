@@ -57,10 +57,15 @@ def create():
 @bp.get("/<name>/")
 def show(name: str):
     key = _key_or_404(name)
-    jwks = policy_keys.public_jwks(key.name) if key.key_type == "RSA" else None
+    public_jwk = problem = None
+    if key.key_type == "RSA":
+        try:
+            public_jwk = json.dumps(policy_keys.public_jwks(key.name)["keys"][0], indent=2)
+        except PolicyKeyError as unreadable:
+            problem = str(unreadable)
     return render_template(
         "portal/policy_keys/show.html", key=key, type_labels=TYPE_LABELS, ief_tab="policy_keys",
-        public_jwk=json.dumps(jwks["keys"][0], indent=2) if jwks else None,
+        public_jwk=public_jwk, problem=problem,
         policies=policy_keys.policies_referencing(key.name))
 
 
