@@ -6,42 +6,11 @@ on top, with the same rules as inheritance (metadata by key, claim lists appende
 """
 from __future__ import annotations
 
-import copy
-
 from . import model as m
 from .model import NAMESPACE, PolicyError
+from .references import canonical_references
 
 _NS = f"{{{NAMESPACE}}}"
-
-#: (element, attribute) -> the kind of element the attribute's value names
-REFERENCES = {
-    ("InputClaim", "ClaimTypeReferenceId"): "ClaimType",
-    ("OutputClaim", "ClaimTypeReferenceId"): "ClaimType",
-    ("PersistedClaim", "ClaimTypeReferenceId"): "ClaimType",
-    ("DisplayClaim", "ClaimTypeReferenceId"): "ClaimType",
-    ("DisplayClaim", "DisplayControlReferenceId"): "DisplayControl",
-    ("InputClaimsTransformation", "ReferenceId"): "ClaimsTransformation",
-    ("OutputClaimsTransformation", "ReferenceId"): "ClaimsTransformation",
-    ("ValidationTechnicalProfile", "ReferenceId"): "TechnicalProfile",
-    ("UseTechnicalProfileForSessionManagement", "ReferenceId"): "TechnicalProfile",
-    ("IncludeTechnicalProfile", "ReferenceId"): "TechnicalProfile",
-    ("ClaimsExchange", "TechnicalProfileReferenceId"): "TechnicalProfile",
-    ("OrchestrationStep", "CpimIssuerTechnicalProfileReferenceId"): "TechnicalProfile",
-    ("UserJourney", "DefaultCpimIssuerTechnicalProfileReferenceId"): "TechnicalProfile",
-    ("OrchestrationStep", "ContentDefinitionReferenceId"): "ContentDefinition",
-    ("LocalizedResourcesReference", "LocalizedResourcesReferenceId"): "LocalizedResources",
-    ("DefaultUserJourney", "ReferenceId"): "UserJourney",
-    ("Endpoint", "UserJourneyReferenceId"): "UserJourney",
-    ("ClientDefinition", "ReferenceId"): "ClientDefinition",
-    ("PredicateValidationReference", "Id"): "PredicateValidation",
-    ("InputValidationReference", "Id"): "InputValidation",
-    ("PredicateReference", "Id"): "Predicate",
-}
-#: elements whose Id names them (and that other elements refer to)
-NAMED = ("ClaimType", "ClaimsTransformation", "ContentDefinition", "TechnicalProfile",
-         "UserJourney", "SubJourney", "LocalizedResources", "DisplayControl", "Predicate",
-         "PredicateValidation", "InputValidation", "ClientDefinition")
-
 
 def build_policy(root, chain: tuple[str, ...], origins) -> m.MergedPolicy:
     """The model of a merged tree; ``origins`` is :class:`.merge.Origins`.
@@ -61,56 +30,10 @@ def build_policy(root, chain: tuple[str, ...], origins) -> m.MergedPolicy:
                              for e in _all(blocks, "ContentDefinitions/ContentDefinition")},
         localization=localization(_child(blocks, "Localization")),
         technical_profiles=profiles,
-        user_journeys={e.get("Id"): user_journey(e) for e in _all(root, "UserJourneys/UserJourney")},
+        user_journeys={e.get("Id"): user_journey(e)
+                       for e in _all(root, "UserJourneys/UserJourney")},
         relying_party=None if relying_party is None else _relying_party(relying_party),
         root=root, origins=origins)
-
-
-def canonical_references(root) -> None:
-    """Spell every reference as its target's Id is spelt.
-
-    B2C matches Ids without regard to case: the starter pack's base defines ClaimType
-    ``surname`` and outputs ``surName``, and works.  Rewriting the references (in the merged
-    copy) lets everything downstream, claims bag included, use one spelling.
-    """
-    ids = {kind: {} for kind in NAMED}
-    for kind in NAMED:
-        for element in root.iter(f"{_NS}{kind}"):
-            if element.get("Id") is not None:
-                ids[kind].setdefault(element.get("Id").lower(), element.get("Id"))
-    for element in root.iter():
-        tag = element.tag.rpartition("}")[2] if isinstance(element.tag, str) else ""
-        for (owner, attribute), kind in REFERENCES.items():
-            value = element.get(attribute) if owner == tag else None
-            if value is not None and value.lower() in ids[kind]:
-                element.set(attribute, ids[kind][value.lower()])
-        for kind, holder, attribute in text_references(element, tag):
-            value = reference_value(holder, attribute)
-            if value.lower() in ids[kind]:
-                if attribute:
-                    holder.set(attribute, ids[kind][value.lower()])
-                else:
-                    holder.text = ids[kind][value.lower()]
-
-
-def text_references(element, tag):
-    """References held elsewhere than :data:`REFERENCES`, as (kind, element holding it,
-    attribute or ``None`` for its text): a profile's ContentDefinitionReferenceId metadata, the
-    claim a precondition tests (its first Value), the claim a LocalizedString or
-    LocalizedCollection names (ElementId)."""
-    if tag == "Item" and element.get("Key") == "ContentDefinitionReferenceId":
-        return [("ContentDefinition", element, None)]
-    if tag == "Precondition" and element.get("Type") in ("ClaimsExist", "ClaimEquals"):
-        first = element.find(f"{_NS}Value")
-        return [] if first is None else [("ClaimType", first, None)]
-    if tag in ("LocalizedString", "LocalizedCollection") and \
-            element.get("ElementType") == "ClaimType" and element.get("ElementId"):
-        return [("ClaimType", element, "ElementId")]
-    return []
-
-
-def reference_value(holder, attribute) -> str:
-    return (holder.get(attribute) or "") if attribute else (holder.text or "").strip()
 
 
 # -- BuildingBlocks ---------------------------------------------------------------------------

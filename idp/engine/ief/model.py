@@ -96,7 +96,8 @@ class ClaimType:
 
     id: str
     display_name: str = ""
-    data_type: str = "string"                    # string, boolean, int, long, dateTime, stringCollection...
+    #: string, boolean, int, long, date, dateTime, stringCollection, ...
+    data_type: str = "string"
     user_help_text: str = ""
     admin_help_text: str = ""
     user_input_type: str | None = None           # TextBox, Password, Readonly, Paragraph, ...
@@ -288,7 +289,8 @@ class OrchestrationStepDef:
     """``<OrchestrationStep Order Type>`` after inheritance (merged by Order)."""
 
     order: int
-    type: str                                     # ClaimsExchange, CombinedSignInAndSignUp, SendClaims...
+    #: ClaimsExchange, CombinedSignInAndSignUp, ClaimsProviderSelection, SendClaims, ...
+    type: str
     content_definition_reference_id: str | None = None
     cpim_issuer_technical_profile_reference_id: str | None = None
     claims_provider_selections: tuple[ClaimsProviderSelectionDef, ...] = ()
@@ -340,7 +342,7 @@ class RelyingPartyDef:
 
 @dataclass(frozen=True)
 class MergedPolicy:
-    """A relying-party policy with its whole inheritance chain applied (:func:`.merge.merge_chain`).
+    """A policy with its whole inheritance chain applied (:func:`.merge.merge_chain`).
 
     ``chain`` lists PolicyIds from the root base to this policy.  ``root`` is the merged
     ``TrustFrameworkPolicy`` element (what "view merged policy" shows).  ``relying_party`` is

@@ -162,9 +162,9 @@ def _check_elements(root, lines: dict[int, int]) -> None:
             line = lines.get(id(child))
             if not child.tag.startswith(_NS):
                 namespace = _split(child.tag)[0]
-                problems.append((line, f"element '{local}' at line {line} is in "
-                                 f"{'namespace ' + repr(namespace) if namespace else 'no namespace'}"
-                                 f"; policy elements are in {NAMESPACE}"))
+                place = f"namespace '{namespace}'" if namespace else "no namespace"
+                problems.append((line, f"element '{local}' at line {line} is in {place}; "
+                                 f"policy elements are in {NAMESPACE}"))
             elif local not in allowed:
                 unknown = "" if local in ELEMENTS else \
                     " (no element of the policy schema has this name)"

@@ -38,7 +38,8 @@ class Reach:
                   for i in sorted(self.content_definitions) if i in merged.content_definitions]
         controls = {e.get("Id"): e for e in merged.root.iter(
             merged.root.tag.replace("TrustFrameworkPolicy", "DisplayControl"))}
-        parts += [(f"DisplayControl '{i}'", controls.get(i)) for i in sorted(self.display_controls)]
+        parts += [(f"DisplayControl '{i}'", controls.get(i))
+                  for i in sorted(self.display_controls)]
         if merged.relying_party is not None:
             rp = merged.root.find(merged.root.tag.replace("TrustFrameworkPolicy",
                                                           "RelyingParty"))

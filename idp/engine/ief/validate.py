@@ -14,7 +14,7 @@ from __future__ import annotations
 from collections.abc import Collection, Mapping
 
 from . import support as default_support
-from .build import NAMED, REFERENCES, reference_value, text_references
+from .references import NAMED, REFERENCES, reference_value, text_references
 from .merge import merge_chain
 from .model import NAMESPACE, MergedPolicy, PolicyError, PolicyFile, PolicyProblem
 from .reach import reachable
