@@ -38,6 +38,18 @@ class IefSelfAsserted(SelfAsserted):
                                           claim_resolving(tp, resolvers))}
         return build_view(ctx, values)
 
+    def _continue(self, ctx: StepContext, values: dict[str, Any]):
+        """The user flows' submit, with the validation profiles' story in the trace's note."""
+        result = super()._continue(ctx, values)
+        story = ctx.state.scratch.pop(STORY, None)
+        if isinstance(result, Continue) and story:
+            result.note = f"page submitted and validated: {'; '.join(story)}"
+        return result
+
+
+#: where validate_page leaves what each validation profile did, for the trace
+STORY = "ief_validation"
+
 
 def _skipped(ref, bag: Mapping[str, Any]) -> str | None:
     """Why a validation technical profile's preconditions skip it (Action
@@ -65,17 +77,21 @@ def validate_page(ctx: StepContext, profile: Any, claims: dict) -> dict:
     working = {**ctx.state.bag, **claims}
     produced: dict[str, Any] = {}
     notes: list[str] = []
+    story = ctx.state.scratch[STORY] = []
     for ref in page.validation_technical_profiles:
         vtp = runtime.technical_profiles.get(ref.reference_id)
         if vtp is None:
             raise PolicyRunError(f"The validation technical profile '{ref.reference_id}' of "
                                  f"'{page.id}' is not defined in the policy.")
-        if _skipped(ref, working):
+        reason = _skipped(ref, working)
+        if reason:
+            story.append(f"{vtp.id} skipped ({reason})")
             continue
         try:
             out = run_profile(ctx, vtp, runtime, working, notes)
         except (Refused, FieldError) as refused:
             if ref.continue_on_error:
+                story.append(f"{vtp.id} refused, ContinueOnError")
                 continue
             if isinstance(refused, FieldError) and refused.string_id:
                 raise FieldError(message_for(ctx, refused.string_id, refused.message,
@@ -83,7 +99,9 @@ def validate_page(ctx: StepContext, profile: Any, claims: dict) -> dict:
             raise FieldError(refused.message) from None
         working.update(out)
         produced.update(out)
+        story.append(f"{vtp.id} ran")
         if not ref.continue_on_success:
+            story.append("ContinueOnSuccess is false: the rest did not run")
             break
     resolvers = _resolvers(ctx, runtime)
     page_resolvers = claim_resolving(page, resolvers)

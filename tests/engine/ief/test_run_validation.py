@@ -124,6 +124,14 @@ def test_the_chain_honours_preconditions_and_continue_on_success(ctx):
     assert bag["greeting"] == "Hi Ada"            # the page's output claims transformation
 
 
+def test_the_trace_tells_what_each_validation_profile_did(ctx):
+    note = run_page().state.trace[0]["reason"]
+    assert note == ("page submitted and validated: CT-Assert refused, ContinueOnError; "
+                    "CT-Step1 skipped (precondition ClaimsExist: nickname exists); "
+                    "CT-Step2 ran; CT-Step3 ran; ContinueOnSuccess is false: the rest did "
+                    "not run")
+
+
 def test_claim_equals_skips_a_validation_profile(ctx):
     bag = run_page(nickname="skip-me").completed
     assert "step2" not in bag and bag["step3"] == "ran3"
