@@ -87,3 +87,43 @@ def test_links_to_custom_policies_and_policy_keys(admin, app, client):
 def test_anonymous_is_sent_to_sign_in(client):
     response = client.get(IEF)
     assert response.status_code == 302 and "/portal/sign-in" in response.location
+
+
+def test_seeded_apps_are_set_up_as_the_tutorial_says(admin, client):
+    page = text(client.get(IEF))
+    for name in ("IdentityExperienceFramework", "ProxyIdentityExperienceFramework"):
+        check = row(page, f'data-app="{name}"').split('class="tutorial-check"')[1]
+        assert "Yes" in check and "Fix it" not in check
+
+
+def test_apps_changed_from_the_tutorial_are_named_with_where_to_fix(admin, app, client):
+    with app.app_context():
+        apps = {a.name: a for a in db.session.execute(db.select(AppRegistration)).scalars()}
+        ief, proxy = apps["IdentityExperienceFramework"], apps["ProxyIdentityExperienceFramework"]
+        ief.exposed_scopes = [{**ief.exposed_scopes[0], "enabled": False}]
+        proxy.allow_public_client_flows = False
+        proxy.api_permissions = [{**p, "admin_consent": False} for p in proxy.api_permissions]
+        db.session.commit()
+        ids = ief.id, proxy.id
+    page = text(client.get(IEF))
+    ief_check = row(page, 'data-app="IdentityExperienceFramework"')
+    assert "Expose an API has no enabled user_impersonation scope." in ief_check
+    assert f"/portal/app-registrations/{ids[0]}/expose-an-api/" in ief_check
+    proxy_check = row(page, 'data-app="ProxyIdentityExperienceFramework"')
+    assert "Allow public client flows is No." in proxy_check
+    assert "user_impersonation on IdentityExperienceFramework has no admin consent." \
+        in proxy_check
+    assert f"/portal/app-registrations/{ids[1]}/authentication/" in proxy_check
+    assert f"/portal/app-registrations/{ids[1]}/api-permissions/" in proxy_check
+
+
+def test_proxy_without_the_permission_is_named(admin, app, client):
+    with app.app_context():
+        proxy = db.session.execute(db.select(AppRegistration).filter_by(
+            name="ProxyIdentityExperienceFramework")).scalar_one()
+        proxy.api_permissions = []
+        proxy.platform = "web"
+        db.session.commit()
+    check = row(text(client.get(IEF)), 'data-app="ProxyIdentityExperienceFramework"')
+    assert "API permissions lack IdentityExperienceFramework's user_impersonation." in check
+    assert "Its platform is not Public client/native" in check

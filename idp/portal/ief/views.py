@@ -12,6 +12,7 @@ from ...seed import IEF_APP, PROXY_IEF_APP
 from ...store import policy_keys
 from ...store.tenant import current_tenant
 from . import bp
+from .checks import ief_app_differences, proxy_app_differences
 
 #: the containers the starter pack's TrustFrameworkBase references, as the tutorial adds them:
 #: (typed name, key usage, what it is for)
@@ -45,8 +46,13 @@ def index():
          apps[PROXY_IEF_APP].client_id if apps[PROXY_IEF_APP] else None,
          "TrustFrameworkExtensions.xml, login-NonInteractive: client_id (twice)"),
     ]
+    differences = {
+        IEF_APP: ief_app_differences(apps[IEF_APP]) if apps[IEF_APP] else [],
+        PROXY_IEF_APP: proxy_app_differences(apps[PROXY_IEF_APP], apps[IEF_APP])
+        if apps[PROXY_IEF_APP] else []}
     policies = db.session.scalar(db.select(db.func.count(CustomPolicy.id)))
     return render_template("portal/ief/index.html", tenant=tenant, apps=apps,
-                           app_roles=APP_ROLES, keys=keys, placeholders=placeholders,
+                           app_roles=APP_ROLES, differences=differences, keys=keys,
+                           placeholders=placeholders,
                            policy_count=policies, key_count=len(policy_keys.all_keys()),
                            ief_tab="overview")
