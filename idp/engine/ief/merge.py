@@ -160,13 +160,25 @@ def merge_chain(files: Mapping[str, PolicyFile], policy_id: str) -> MergedPolicy
 
 
 def merged_xml(files: Mapping[str, PolicyFile], policy_id: str) -> str:
-    """The merged policy as indented XML text (the portal's "view merged policy")."""
-    root, chain, _ = merge_tree(files, policy_id)
+    """The merged policy as indented XML text (the portal's "view merged policy").
+
+    An element that comes from another file than the element around it is preceded by a
+    comment naming that file and line (``<!-- from B2C_1A_TrustFrameworkExtensions, line 26
+    -->``), so a learner sees what each file of the chain contributed.
+    :raise PolicyError: as :func:`resolve_chain`.
+    """
+    root, chain, origins = merge_tree(files, policy_id)
+    for parent in list(root.iter()):
+        source = origins.get(id(parent), (None, None))[0]
+        for index in range(len(parent) - 1, -1, -1):
+            policy, line = origins.get(id(parent[index]), (None, None))
+            if policy and policy != source:
+                at = f", line {line}" if line else ""
+                parent.insert(index, ET.Comment(f" from {policy}{at} "))
+    root.insert(0, ET.Comment(f" merged from {' -> '.join(chain)} "))
     ET.register_namespace("", NAMESPACE)
-    shown = copy.deepcopy(root)
-    shown.insert(0, ET.Comment(f" merged from {' -> '.join(chain)} "))
-    ET.indent(shown, space="  ")
-    return '<?xml version="1.0" encoding="utf-8"?>\n' + ET.tostring(shown, encoding="unicode")
+    ET.indent(root, space="  ")
+    return '<?xml version="1.0" encoding="utf-8"?>\n' + ET.tostring(root, encoding="unicode")
 
 
 def merge_include(included, profile, origins: Origins):
@@ -262,7 +274,7 @@ def _merge_claims_providers(target, source, policy: PolicyFile, origins: Origins
             existing = home.find(element.tag)
             if existing is None:
                 _insert(home, element, policy, origins)
-            else:
+            elif (existing.text or "").strip() != (element.text or "").strip():
                 _replace(home, existing, element, policy, origins)
         container = home.find(f"{_NS}TechnicalProfiles")
         if container is None:

@@ -310,7 +310,10 @@ def test_the_merged_policy_as_xml_is_one_policy_file_that_parses_again(local):
     assert ("<!-- merged from B2C_1A_TrustFrameworkBase -> B2C_1A_TrustFrameworkLocalization -> "
             "B2C_1A_TrustFrameworkExtensions -> B2C_1A_Mine -> B2C_1A_MineRP -->") in text
     assert "<BasePolicy>" not in text
-    assert f'<Item Key="client_id">{PROXY_APP_ID}</Item>' in text
+    assert ("<!-- from B2C_1A_TrustFrameworkExtensions, line 27 -->\n"
+            f'            <Item Key="client_id">{PROXY_APP_ID}</Item>') in text
+    assert "<!-- from B2C_1A_MineRP, line 5 -->\n  <RelyingParty>" in text
+    assert "<!-- from B2C_1A_Mine, line 60 -->\n        <TechnicalProfile Id=\"Mine-Check" in text
     again = parse_policy(text, tenant=TENANT)
     assert again.policy_id == "B2C_1A_MineRP" and again.base_policy_id is None
     alone = merge_chain({again.policy_id: again}, again.policy_id)
