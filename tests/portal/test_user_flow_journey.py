@@ -223,6 +223,7 @@ def test_api_connectors_show_as_restful_profiles(admin, client, app):
     assert "Web.TPEngine.Providers.RestfulProvider" in validate
     assert '<Item Key="ServiceUrl">https://api.test/validate</Item>' in validate
     assert '<Item Key="AuthenticationType">Basic</Item>' in validate
+    assert "API connector: Validate." in validate
     assert '<Item Key="AuthenticationType">ApiKeyHeader</Item>' in profile(
         page, "REST-PreTokenIssuance")
 

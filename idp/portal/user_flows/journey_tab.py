@@ -7,7 +7,7 @@ from flask import render_template
 
 from ...engine.user_flows import compile_user_flow, properties
 from ...extensions import db
-from ...models import AUTH_TYPES, ApiConnector, UserFlow
+from ...models import ApiConnector, UserFlow
 from ...store.attributes import tenant_catalogue
 from ..common import get_or_404
 from . import bp
@@ -26,14 +26,18 @@ def journey(flow_id: int):
     except ValueError as problem:  # ROPC, or no identity provider: no journey of pages
         return render_template("portal/user_flows/journey.html", flow=flow, tab="journey",
                                view=None, problem=str(problem))
-    ids = {p.metadata.get("connector_id") for p in compiled.profiles.values()
-           if p.handler.startswith("RestApi")}
-    connectors = {c.id: {"display_name": c.display_name, "endpoint_url": c.endpoint_url,
-                         "auth_type": c.auth_type}
-                  for c in db.session.execute(db.select(ApiConnector).where(
-                      ApiConnector.id.in_(ids - {None})))
-                  .scalars()} if ids else {}
     return render_template("portal/user_flows/journey.html", flow=flow, tab="journey",
-                           view=describe(compiled, connectors), connectors=connectors,
-                           auth_types=AUTH_TYPES, props=properties(flow.config),
+                           view=describe(compiled, _connectors(compiled)),
+                           props=properties(flow.config),
                            starter_journey=STARTER_PACK_JOURNEYS.get(flow.config.get("type")))
+
+
+def _connectors(compiled) -> dict[str, dict]:
+    """The API connectors the journey's REST profiles call, by id."""
+    ids = {p.metadata.get("connector_id") for p in compiled.profiles.values()
+           if p.handler.startswith("RestApi")} - {None}
+    if not ids:
+        return {}
+    rows = db.session.execute(db.select(ApiConnector).where(ApiConnector.id.in_(ids)))
+    return {c.id: {"display_name": c.display_name, "endpoint_url": c.endpoint_url,
+                   "auth_type": c.auth_type} for c in rows.scalars()}

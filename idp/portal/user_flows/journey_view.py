@@ -8,7 +8,7 @@ and the API connectors it names.  The IEF markup of each part is in :mod:`.journ
 """
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Any, Mapping
 
 from ...engine.journey import ClaimRef, Journey, Precondition, TechnicalProfile
@@ -120,7 +120,6 @@ class JourneyView:
     subject: str
     journey_xml: str
     relying_party_xml: str
-    notes: list[str] = field(default_factory=list)
 
 
 def precondition_words(p: Precondition) -> str:
@@ -209,6 +208,9 @@ def _profile(profile: TechnicalProfile, used_by: str,
         enforcement = profile.metadata.get("enforcement", "always")
         does += (f" Type of method: {MFA_METHODS.get(method, method)}; MFA enforcement: "
                  f"{MFA_ENFORCEMENT.get(enforcement, enforcement)}.")
+    if profile.handler.startswith("RestApi"):
+        connector = connectors.get(profile.metadata.get("connector_id")) or {}
+        does += f" API connector: {connector.get('display_name', '(deleted)')}."
     complexity = profile.metadata.get("password_complexity")
     if complexity:
         level = complexity if isinstance(complexity, str) else "Custom"
