@@ -4,8 +4,9 @@
 returns every problem found, each precise enough to fix without guessing: a missing base policy
 (named), an Id referenced but defined nowhere in the chain (what, and where: the element, file
 and line), a key container that does not exist, a relying-party output claim no step produces,
-and anything :mod:`.support` does not list as running ("... is not supported by this emulator
-yet").  Reference and key checks cover the whole merged policy, as B2C's do; support checks
+anything :mod:`.support` does not list as running ("... is not supported by this emulator
+yet"), and last whatever else keeps the compiler (:mod:`.compile`) from building the journey, so
+nothing that was accepted fails at sign-in.  Reference and key checks cover the whole merged policy, as B2C's do; support checks
 cover what a relying party's journeys can reach (a base may define a Facebook profile that a
 local-accounts journey never runs).
 """
@@ -43,6 +44,9 @@ def validate_upload(new: PolicyFile, existing: Mapping[str, PolicyFile],
     problems = _undefined(merged) + _missing_keys(merged, key_containers)
     if merged.relying_party is not None and not problems:
         problems += _unsupported(merged, support) + _unproduced(merged)
+    if merged.relying_party is not None and not problems:
+        from .compile import compile_problems   # the executor's own refusals, found now
+        problems += compile_problems(merged)
     return problems
 
 

@@ -335,6 +335,25 @@ def test_a_reachable_profile_without_a_protocol_is_named():
                     "IncludeTechnicalProfile that gives one).")]
 
 
+def test_what_the_compiler_refuses_is_refused_at_upload():
+    """No SendClaims step: nothing above catches it, the compiler does, and the upload names
+    it rather than a sign-in failing later."""
+    body = """<UserJourneys><UserJourney Id="Mine"><OrchestrationSteps>
+        <OrchestrationStep Order="1" Type="ClaimsExchange"><ClaimsExchanges>
+          <ClaimsExchange Id="SignIn"
+                          TechnicalProfileReferenceId="SelfAsserted-LocalAccountSignin-Email"/>
+        </ClaimsExchanges></OrchestrationStep></OrchestrationSteps></UserJourney></UserJourneys>
+      <RelyingParty><DefaultUserJourney ReferenceId="Mine" />
+        <TechnicalProfile Id="PolicyProfile"><Protocol Name="OpenIdConnect" />
+          <OutputClaims><OutputClaim ClaimTypeReferenceId="objectId" PartnerClaimType="sub"/>
+          </OutputClaims><SubjectNamingInfo ClaimType="sub" /></TechnicalProfile>
+      </RelyingParty>"""
+    problems = mine(body, "B2C_1A_MineRP")
+    assert [(p.kind, p.message, p.where) for p in problems] == [
+        ("invalid", "The user journey must end with a SendClaims step (the token issuer).",
+         "UserJourney 'Mine'")]
+
+
 def test_an_include_cycle_is_reported_not_raised():
     problems = mine(provider('<TechnicalProfile Id="A"><IncludeTechnicalProfile ReferenceId="A"/>'
                              '</TechnicalProfile>'))
