@@ -29,7 +29,7 @@ KEYS = {"None": "",
 
 def rest_policy(url: str, *, send_in: str = "Body", auth: str = "None",
                 debug: bool = False, as_validation: bool = False,
-                resolving: bool = True) -> str:
+                resolving: bool = True, insecure_ok: bool = True) -> str:
     """B2C_1A_rest: a journey that calls REST-Loyalty as an orchestration step, or (with
     ``as_validation``) as the validation profile of a page that asks for a promo code."""
     rest = f"""
@@ -43,6 +43,7 @@ def rest_policy(url: str, *, send_in: str = "Body", auth: str = "None",
           <Item Key="DebugMode">{'true' if debug else 'false'}</Item>
           <Item Key="timeout_seconds">1</Item>
           <Item Key="IncludeClaimResolvingInClaimsHandling">{'true' if resolving else 'false'}</Item>
+          <Item Key="AllowInsecureAuthInProduction">{'true' if insecure_ok else 'false'}</Item>
         </Metadata>
         <CryptographicKeys>{KEYS[auth]}</CryptographicKeys>
         <InputClaims>
@@ -166,6 +167,22 @@ def test_a_missing_policy_key_is_named_on_the_error_page(app, api):
         assert run.halted.page == "error"
         assert "needs the policy key 'B2C_1A_RestToken'" in run.halted.message
         assert api.received == []
+
+
+@pytest.mark.parametrize("as_validation", [False, True])
+def test_authentication_none_needs_allow_insecure_auth_in_production(api, as_validation):
+    from idp.engine.ief.model import PolicyError
+
+    with pytest.raises(PolicyError, match="'REST-Loyalty' uses AuthenticationType None, which "
+                                          "B2C allows in production only when its metadata "
+                                          "sets AllowInsecureAuthInProduction to true"):
+        journey(api.url, insecure_ok=False, as_validation=as_validation)
+    # Basic is fine without it, and so is a policy in DeploymentMode Development
+    assert journey(api.url, auth="Basic", insecure_ok=False).steps
+    development = rest_policy(api.url, insecure_ok=False, as_validation=as_validation).replace(
+        'PolicySchemaVersion="0.3.0.0"', 'PolicySchemaVersion="0.3.0.0" '
+                                         'DeploymentMode="Development"')
+    assert compiled(pack.with_file(pack.chain(), development), "B2C_1A_rest").journey.steps
 
 
 def test_the_call_is_in_the_trace(keys, api):
