@@ -43,6 +43,8 @@ def validate_upload(new: PolicyFile, existing: Mapping[str, PolicyFile],
         return [PolicyProblem("invalid", error.message, error.where)]
     problems = _undefined(merged) + _missing_keys(merged, key_containers)
     if merged.relying_party is not None and not problems:
+        problems += _relying_party(merged)
+    if merged.relying_party is not None and not problems:
         problems += _unsupported(merged, support) + _unproduced(merged)
     if merged.relying_party is not None and not problems:
         from .compile import compile_problems   # the executor's own refusals, found now
@@ -132,6 +134,28 @@ def _missing_keys(merged: MergedPolicy, key_containers: Collection[str]) -> list
         "Policy keys, then upload again.",
         wheres[0] + (f" (and {len(wheres) - 1} more)" if len(wheres) > 1 else ""))
         for name, wheres in uses.items()]
+
+
+def _relying_party(merged: MergedPolicy) -> list[PolicyProblem]:
+    """The relying party names its journey and, in its technical profile, the protocol and
+    the claims of the token; the emulator issues OpenID Connect tokens only."""
+    party, where = merged.relying_party, f"RelyingParty of {merged.policy_id}"
+    problems = []
+    if not party.default_user_journey:
+        problems.append(PolicyProblem("invalid", "The RelyingParty has no DefaultUserJourney: "
+                                      "add <DefaultUserJourney ReferenceId=\"...\" /> naming "
+                                      "the user journey apps run.", where))
+    profile = party.technical_profile
+    if not profile.id:
+        problems.append(PolicyProblem("invalid", "The RelyingParty has no TechnicalProfile: "
+                                      "add one with <Protocol Name=\"OpenIdConnect\" /> and the "
+                                      "OutputClaims the token carries.", where))
+    elif profile.protocol_name != "OpenIdConnect":
+        problems.append(PolicyProblem(
+            "unsupported", f"The relying party's protocol '{profile.protocol_name or '(none)'}' "
+                           f"{_YET}: use <Protocol Name=\"OpenIdConnect\" />.",
+            f"{where}, TechnicalProfile '{profile.id}'"))
+    return problems
 
 
 def _unsupported(merged: MergedPolicy, support) -> list[PolicyProblem]:

@@ -335,6 +335,29 @@ def test_a_reachable_profile_without_a_protocol_is_named():
                     "IncludeTechnicalProfile that gives one).")]
 
 
+@pytest.mark.parametrize("change,kind,message", [
+    (('<DefaultUserJourney ReferenceId="SignUpOrSignIn" />', ""), "invalid",
+     'The RelyingParty has no DefaultUserJourney: add <DefaultUserJourney ReferenceId="..." /> '
+     "naming the user journey apps run."),
+    (('<Protocol Name="OpenIdConnect" />', '<Protocol Name="SAML2" />'), "unsupported",
+     "The relying party's protocol 'SAML2' is not supported by this emulator yet: use "
+     '<Protocol Name="OpenIdConnect" />.'),
+    (('<TechnicalProfile Id="PolicyProfile">', '<!--'), "invalid",
+     'The RelyingParty has no TechnicalProfile: add one with <Protocol Name="OpenIdConnect" /> '
+     "and the OutputClaims the token carries."),
+])
+def test_the_relying_party_needs_its_journey_and_an_openid_connect_profile(change, kind,
+                                                                           message):
+    text = prepared("SignUpOrSignin").replace(*change)
+    if change[1] == "<!--":
+        text = text.replace("</TechnicalProfile>", "-->")
+    relying_party = parse_policy(text, tenant=TENANT)
+    problems = validate_upload(relying_party, chain(names=ORDER[:3]), KEYS,
+                               support=LOCAL_ACCOUNTS)
+    assert [(p.kind, p.message) for p in problems] == [(kind, message)]
+    assert problems[0].where.startswith("RelyingParty of B2C_1A_signup_signin")
+
+
 def test_what_the_compiler_refuses_is_refused_at_upload():
     """No SendClaims step: nothing above catches it, the compiler does, and the upload names
     it rather than a sign-in failing later."""
