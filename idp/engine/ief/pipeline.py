@@ -193,10 +193,7 @@ def _restful(ctx: StepContext, tp: TechnicalProfileDef, claims: dict) -> dict[st
         request = restful.build_request(tp, claims, ctx.ports.policy_keys.secret)
     except restful.RestConfigError as error:
         raise PolicyRunError(error.message) from None
-    call = restful.RestCall(tp.id, request.method, request.url,
-                            request.json if request.json is not None
-                            else dict(request.form or request.query or ()) or
-                            {k: v for k, v in request.headers if k.lower() != "authorization"})
+    call = restful.RestCall(tp.id, request.method, request.url, request.shown)
     try:
         return restful.with_json_paths(
             tp, restful.read_response(tp, request, ctx.ports.rest.send(request), call))

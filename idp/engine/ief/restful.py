@@ -58,6 +58,8 @@ class RestRequest:
     query: tuple[tuple[str, str], ...] = ()
     timeout: float = TIMEOUT_SECONDS
     retries: int = RETRIES
+    #: what the run trace shows of the request: the claims sent, never the credentials
+    shown: Any = None
 
 
 class RestConfigError(Exception):
@@ -209,12 +211,14 @@ def build_request(profile: TechnicalProfileDef, claims: Mapping[str, Any],
             except ValueError:
                 raise RestConfigError(f"The claim '{payload_claim}' (ClaimUsedForRequestPayload "
                                       f"of '{profile.id}') does not hold JSON.") from None
-        return RestRequest(method, url, tuple(headers), json=body, timeout=timeout)
+        return RestRequest(method, url, tuple(headers), json=body, timeout=timeout, shown=body)
+    shown = dict(pairs)
     if kind == "form":
-        return RestRequest(method, url, tuple(headers), form=pairs, timeout=timeout)
+        return RestRequest(method, url, tuple(headers), form=pairs, timeout=timeout,
+                           shown=shown)
     if kind == "header":
-        return RestRequest(method, url, tuple(headers) + pairs, timeout=timeout)
-    return RestRequest(method, url, tuple(headers), query=pairs, timeout=timeout)
+        return RestRequest(method, url, tuple(headers) + pairs, timeout=timeout, shown=shown)
+    return RestRequest(method, url, tuple(headers), query=pairs, timeout=timeout, shown=shown)
 
 
 def _shown(body: str) -> Any:

@@ -158,6 +158,16 @@ def test_authentication_types(keys, api, auth, header, expected):
     run.go()
     assert run.completed["loyaltyNumber"] == "L-1"
     assert api.received[-1]["headers"].get(header) == expected
+    shown = str(run.state.trace)   # the run trace never shows a credential
+    assert "s3cret" not in shown and "token-123" not in shown and "key-456" not in shown
+
+
+def test_claims_sent_in_headers_are_traced_without_the_api_key(keys, api):
+    api.answer(200, {"membershipId": "L-2"})
+    run = Run(journey(api.url, auth="ApiKeyHeader", send_in="Header"))
+    run.go()
+    assert run.state.trace[0]["calls"][0]["request"] == {"clientApp": "app", "isMember": "true"}
+    assert "key-456" not in str(run.state.trace)
 
 
 def test_a_missing_policy_key_is_named_on_the_error_page(app, api):
