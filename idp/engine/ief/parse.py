@@ -138,16 +138,16 @@ def _read_header(root, text: str, lines: dict[int, int]) -> PolicyFile:
 
 def _check_tenant(policy: PolicyFile, tenant: str | Collection[str]) -> None:
     """B2C refuses a file written for another tenant (the starter pack's
-    ``yourtenant.onmicrosoft.com`` left in place is the classic case).  Wording modelled on
-    B2C's upload error (unverified word for word)."""
+    ``yourtenant.onmicrosoft.com`` left in place is the classic case).  The first sentence is
+    B2C's, as quoted in MicrosoftDocs/azure-docs issue #30477; the second says what to do."""
     accepted = {tenant.lower()} if isinstance(tenant, str) else {t.lower() for t in tenant}
     ours = tenant if isinstance(tenant, str) else sorted(tenant)[0]
     for where, value in (("TrustFrameworkPolicy TenantId", policy.tenant_id),
                          ("BasePolicy TenantId", policy.base_tenant_id)):
         if value is not None and value.lower() not in accepted:
-            raise PolicyError(f"Policy '{policy.policy_id}' specifies tenant '{value}' but is "
-                              f"being uploaded to tenant '{ours}'. Replace '{value}' with "
-                              f"'{ours}' everywhere in the file.", where=where)
+            raise PolicyError(f"TenantId in the policy xml '{value}' is not same as the one in "
+                              f"login tenant '{ours}'. Replace '{value}' with '{ours}' "
+                              "everywhere in the file.", where=where)
 
 
 def _check_elements(root, lines: dict[int, int]) -> None:

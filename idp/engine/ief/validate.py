@@ -59,9 +59,11 @@ def _missing_base(new: PolicyFile, files: Mapping[str, PolicyFile]) -> PolicyPro
         base = files.get(current.base_policy_id.lower())
         if base is None:
             how = "" if current is new else f" (through '{current.policy_id}')"
+            # the first sentence is B2C's (starter pack issue #113), the rest says what to do
             return PolicyProblem(
                 "base_missing",
-                f"Policy '{new.policy_id}' inherits from base policy "
+                f"Policy with 'policyId': {current.base_policy_id} cannot be found in the "
+                f"directory. Policy '{new.policy_id}' inherits from base policy "
                 f"'{current.base_policy_id}'{how}, which has not been uploaded. Upload the "
                 f"base policies first: Base, Localization, Extensions, then the relying party.",
                 f"BasePolicy of {current.policy_id}")

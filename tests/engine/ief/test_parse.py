@@ -54,9 +54,9 @@ def test_text_and_bytes_give_the_same_policy():
 def test_another_tenants_file_is_refused_in_b2cs_words():
     error = refused(raw("SignUpOrSignin"), tenant=TENANT)
     assert error.message == (
-        "Policy 'B2C_1A_signup_signin' specifies tenant 'yourtenant.onmicrosoft.com' but is "
-        "being uploaded to tenant 'contoso.onmicrosoft.com'. Replace "
-        "'yourtenant.onmicrosoft.com' with 'contoso.onmicrosoft.com' everywhere in the file.")
+        "TenantId in the policy xml 'yourtenant.onmicrosoft.com' is not same as the one in "
+        "login tenant 'contoso.onmicrosoft.com'. Replace 'yourtenant.onmicrosoft.com' with "
+        "'contoso.onmicrosoft.com' everywhere in the file.")
     assert error.where == "TrustFrameworkPolicy TenantId"
 
 

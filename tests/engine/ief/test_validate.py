@@ -92,7 +92,8 @@ def test_a_relying_party_uploaded_before_its_base_is_refused_naming_the_base():
     [problem] = validate_upload(relying_party, {}, KEYS, support=LOCAL_ACCOUNTS)
     assert problem.kind == "base_missing"
     assert problem.message == (
-        "Policy 'B2C_1A_signup_signin' inherits from base policy "
+        "Policy with 'policyId': B2C_1A_TrustFrameworkExtensions cannot be found in the "
+        "directory. Policy 'B2C_1A_signup_signin' inherits from base policy "
         "'B2C_1A_TrustFrameworkExtensions', which has not been uploaded. Upload the base "
         "policies first: Base, Localization, Extensions, then the relying party.")
 
@@ -102,7 +103,8 @@ def test_a_gap_further_down_the_chain_is_named_too():
     relying_party = parse_policy(prepared("SignUpOrSignin"), tenant=TENANT)
     [problem] = validate_upload(relying_party, files, KEYS, support=LOCAL_ACCOUNTS)
     assert problem.message.startswith(
-        "Policy 'B2C_1A_signup_signin' inherits from base policy "
+        "Policy with 'policyId': B2C_1A_TrustFrameworkLocalization cannot be found in the "
+        "directory. Policy 'B2C_1A_signup_signin' inherits from base policy "
         "'B2C_1A_TrustFrameworkLocalization' (through 'B2C_1A_TrustFrameworkExtensions'), which "
         "has not been uploaded.")
 
