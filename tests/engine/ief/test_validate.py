@@ -115,13 +115,13 @@ def test_a_missing_key_container_is_refused_by_name():
     [problem] = validate_upload(base, {}, keys, support=LOCAL_ACCOUNTS)
     assert problem.kind == "key_container"
     assert problem.message == (
-        "Policy 'B2C_1A_TrustFrameworkBase' makes reference to the policy key container "
-        "'B2C_1A_TokenEncryptionKeyContainer', which does not exist in this tenant. Create it "
+        'Tenant "contoso.onmicrosoft.com" does not have CryptographicKey referenced by '
+        'storageReferenceId "B2C_1A_TokenEncryptionKeyContainer". Create the key container '
         "under Identity Experience Framework > Policy keys, then upload again.")
     assert problem.where == ("TechnicalProfile 'JwtIssuer' in B2C_1A_TrustFrameworkBase "
                              "(line 831), Key 'issuer_refresh_token_key'")
     both = validate_upload(base, {}, set(), support=LOCAL_ACCOUNTS)
-    assert [p.message.split("'")[3] for p in both] == ["B2C_1A_TokenSigningKeyContainer",
+    assert [p.message.split('"')[3] for p in both] == ["B2C_1A_TokenSigningKeyContainer",
                                                         "B2C_1A_TokenEncryptionKeyContainer"]
     assert both[0].where.endswith("Key 'issuer_secret' (and 4 more)")
     shouted = {k.upper() for k in KEYS}     # container names compare without regard to case
@@ -148,8 +148,9 @@ def test_an_undefined_claim_type_is_named_with_where():
       </TechnicalProfile>"""))
     assert problem.kind == "undefined"
     assert problem.message == (
-        "Policy 'B2C_1A_Mine' makes reference to ClaimType with id 'loyaltyNumber' but neither "
-        "the policy nor any of its base policies contain such an element.")
+        'Policy "B2C_1A_Mine" of tenant "contoso.onmicrosoft.com" makes a reference to '
+        'ClaimType with id "loyaltyNumber" but neither the policy nor any of its base policies '
+        "contain such an element.")
     assert problem.where == ("TechnicalProfile 'Mine-Profile' in B2C_1A_Mine (line 6), "
                              "OutputClaim 'loyaltyNumber'")
 
@@ -161,8 +162,9 @@ def test_an_undefined_id_in_a_base_profile_overridden_here_names_this_file():
           <ValidationTechnicalProfile ReferenceId="REST-CheckLoyalty" />
         </ValidationTechnicalProfiles>
       </TechnicalProfile>"""))
-    assert problem.message.startswith("Policy 'B2C_1A_Mine' makes reference to TechnicalProfile "
-                                      "with id 'REST-CheckLoyalty'")
+    assert problem.message.startswith('Policy "B2C_1A_Mine" of tenant "contoso.onmicrosoft.com" '
+                                      'makes a reference to TechnicalProfile with id '
+                                      '"REST-CheckLoyalty"')
     assert problem.where == ("TechnicalProfile 'LocalAccountSignUpWithLogonEmail' in "
                              "B2C_1A_Mine (line 7), ValidationTechnicalProfile "
                              "'REST-CheckLoyalty'")
@@ -191,8 +193,8 @@ def test_an_undefined_id_in_a_base_profile_overridden_here_names_this_file():
 ])
 def test_each_kind_of_reference_is_checked(body, kind, ident, where):
     [problem] = mine(body)
-    assert problem.message.startswith(f"Policy 'B2C_1A_Mine' makes reference to {kind} with "
-                                      f"id '{ident}' but neither")
+    assert problem.message.startswith(f'Policy "B2C_1A_Mine" of tenant "{TENANT}" makes a '
+                                      f'reference to {kind} with id "{ident}" but neither')
     assert problem.where == where
 
 
