@@ -31,8 +31,11 @@ class IefSelfAsserted(SelfAsserted):
         tp, runtime = _parts(ctx)
         resolvers = _resolvers(ctx, runtime)
         working = dict(ctx.state.bag)
-        working.update(_transform(ctx, runtime, tp.input_claims_transformations, working,
-                                  resolvers, []))
+        try:
+            working.update(_transform(ctx, runtime, tp.input_claims_transformations, working,
+                                      resolvers, []))
+        except Refused as refused:  # an assertion among the input claims transformations
+            raise B2CError(None, error="server_error", message=refused.message) from None
         values = {name: value for name, _partner, value
                   in collect_input_claims(tp, runtime, working,
                                           claim_resolving(tp, resolvers))}
@@ -110,8 +113,11 @@ def validate_page(ctx: StepContext, profile: Any, claims: dict) -> dict:
         if claim.default_value is not None and (claim.always_use_default_value
                                                 or working.get(name) in (None, "", [])):
             working[name] = produced[name] = _default(claim, runtime, page_resolvers)
-    produced.update(_transform(ctx, runtime, page.output_claims_transformations, working,
-                               resolvers, notes))
+    try:
+        produced.update(_transform(ctx, runtime, page.output_claims_transformations, working,
+                                   resolvers, notes))
+    except Refused as refused:  # an assertion among the page's output transformations
+        raise FieldError(refused.message) from None
     return produced
 
 

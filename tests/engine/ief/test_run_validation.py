@@ -141,3 +141,27 @@ def test_continue_on_error_false_stops_on_the_page_with_the_metadata_message(ctx
     run = run_page(continue_on_error="false")
     assert run.profile == "SelfAsserted-Nickname"
     assert run.page["page_error"] == "You must agree first."
+
+
+def test_an_assertion_among_the_pages_output_transformations_stays_on_the_page(ctx):
+    text = validation_policy().replace(
+        '<OutputClaimsTransformation ReferenceId="Greet"/>',
+        '<OutputClaimsTransformation ReferenceId="Greet"/>'
+        '<OutputClaimsTransformation ReferenceId="AssertAgreed"/>')
+    run = Run(compiled(pack.with_file(pack.chain(), text), "B2C_1A_validation").journey)
+    run.go()
+    run.go({"action": "continue", "nickname": "Ada"})
+    assert run.profile == "SelfAsserted-Nickname"
+    assert run.page["page_error"] == "You must agree first."
+
+
+def test_an_assertion_before_the_page_is_shown_ends_the_run_with_its_message(ctx):
+    text = validation_policy().replace(
+        '<OutputClaims><OutputClaim ClaimTypeReferenceId="nickname" Required="true"/>',
+        '<InputClaimsTransformations><InputClaimsTransformation ReferenceId="AssertAgreed"/>'
+        '</InputClaimsTransformations>'
+        '<OutputClaims><OutputClaim ClaimTypeReferenceId="nickname" Required="true"/>')
+    run = Run(compiled(pack.with_file(pack.chain(), text), "B2C_1A_validation").journey)
+    run.go()
+    assert run.halted.error == "server_error"
+    assert run.halted.message == "You must agree first."
