@@ -2,13 +2,15 @@
 or an uploaded custom policy (``B2C_1A_...``), behind one :class:`PolicyContext`."""
 from __future__ import annotations
 
+import time
 from dataclasses import dataclass, field
 
-from flask import g, has_request_context, request
+from flask import g, request
 from joserfc import jwt
 
 from ..engine.errors import UnsafeRedirectError
 from ..engine.ief.model import PolicyError
+from ..engine.ief.runtime import resolver_values
 from ..engine.journey import Journey
 from ..engine.tokens import issuer, output_claims
 from ..engine.user_flows import compile_user_flow, properties
@@ -18,7 +20,7 @@ from ..store.attributes import tenant_catalogue
 from ..store.grants import RefreshLifetimes
 from ..store.tenant import public_url, tenant_and_flow, tenant_matches
 from .custom_policy import CustomPolicyRuntime, build_runtime
-from .policy_claims import resolver_context, token_claims
+from .policy_claims import token_claims
 
 CUSTOM_PREFIX = "B2C_1A_"
 
@@ -121,11 +123,14 @@ class PolicyContext:
         if self.custom is None:
             return bag.get(journey.relying_party.subject_claim), output_claims(
                 bag, journey.relying_party.output_claims)
-        resolvers = resolver_context(
-            tenant_id=self.tenant.tenant_id, tenant_domain=self.tenant.domain,
-            policy_id=self.policy, client_id=client_id, correlation_id=correlation_id,
-            nonce=nonce, ip_address=request.remote_addr if has_request_context() else None, now=now,
-            language=bag.get("language") if isinstance(bag.get("language"), str) else None)
+        request_values = {"client_id": client_id, "nonce": nonce,
+                          "correlation_id": correlation_id}
+        language = bag.get("language") if isinstance(bag.get("language"), str) else "en"
+        resolvers = resolver_values(request_values, policy_id=self.policy,
+                                    tenant_id=self.tenant.tenant_id,
+                                    tenant_domain=self.tenant.domain, language=language,
+                                    now=time.time() if now is None else now)
+        resolvers["policy"] = self.policy  # DefaultValue="{policy}" (the docs' tfp recipe)
         return token_claims(self.custom.output_claims, self.custom.subject_claim, bag,
                             resolvers)
 
@@ -189,4 +194,4 @@ def _custom_runtime(policy: str, tenant: Tenant) -> CustomPolicyRuntime:
             f"The policy '{loaded.merged.policy_id}' has no RelyingParty: it is a base of "
             "other policies, and apps run the policies built on it (B2C_1A_signup_signin...)."))
     return build_runtime(loaded.merged, loaded.compiled.journey,
-                         getattr(loaded.compiled, "flow_config", None))
+                         refresh_journey=loaded.compiled.refresh_journey)

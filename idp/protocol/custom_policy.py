@@ -51,6 +51,8 @@ class CustomPolicyRuntime:
     output_claims: tuple[OutputClaimSpec, ...]
     subject_claim: str
     config: dict[str, Any] = field(default_factory=dict)
+    #: the relying party's ``Token`` endpoint journey (RedeemRefreshToken), run at refresh
+    refresh_journey: Journey | None = None
 
 
 def issuer_profile(merged: MergedPolicy) -> TechnicalProfileDef | None:
@@ -76,8 +78,8 @@ def _seconds(metadata: dict, key: str, default: int) -> int:
         return default
 
 
-def build_runtime(merged: MergedPolicy, journey: Journey, config: dict | None = None
-                  ) -> CustomPolicyRuntime:
+def build_runtime(merged: MergedPolicy, journey: Journey, config: dict | None = None,
+                  refresh_journey: Journey | None = None) -> CustomPolicyRuntime:
     """The runtime settings of ``merged`` (see the module docstring)."""
     issuer = issuer_profile(merged)
     meta = dict(issuer.metadata) if issuer else {}
@@ -118,7 +120,8 @@ def build_runtime(merged: MergedPolicy, journey: Journey, config: dict | None = 
         access_token_lifetime=access, id_token_lifetime=id_token,
         refresh_token_lifetime=refresh, rolling_refresh_token_lifetime=rolling,
         signing_container=container or DEFAULT_SIGNING_CONTAINER, output_claims=specs,
-        subject_claim=subject, config={**(config or {}), "custom_policy": merged.policy_id})
+        subject_claim=subject, config={**(config or {}), "custom_policy": merged.policy_id},
+        refresh_journey=refresh_journey)
 
 
 def _enforce_id_token_hint(merged: MergedPolicy) -> bool:

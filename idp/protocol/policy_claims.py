@@ -5,20 +5,20 @@ Each ``<OutputClaim>`` names a bag claim (``ClaimTypeReferenceId``) and the toke
 becomes: ``PartnerClaimType``, else the ClaimType's ``DefaultPartnerClaimTypes`` for
 OpenIdConnect, else its Id (B2C's rule, ``relyingparty.md``).  ``DefaultValue`` fills an empty
 claim, or always wins with ``AlwaysUseDefaultValue``; defaults may hold claim resolvers
-(``{Policy:TenantObjectId}`` in the starter pack).  ``SubjectNamingInfo ClaimType`` names the
+(``{Policy:TenantObjectId}`` in the starter pack), filled in as the journey's technical profiles
+fill theirs (:func:`idp.engine.ief.runtime.resolve`).  ``SubjectNamingInfo ClaimType`` names the
 token claim that becomes ``sub``.
 """
 from __future__ import annotations
 
-import datetime as dt
 import re
 from dataclasses import dataclass
 from typing import Any, Mapping
 
 from ..engine.ief.model import MergedPolicy
+from ..engine.ief.runtime import resolve
 
 PROTOCOL = "OpenIdConnect"
-_RESOLVER = re.compile(r"\{([A-Za-z]+(?::[A-Za-z_.-]+)?)\}")
 
 
 @dataclass(frozen=True)
@@ -50,36 +50,6 @@ def relying_party_claims(merged: MergedPolicy) -> tuple[tuple[OutputClaimSpec, .
     return tuple(specs), rp.technical_profile.subject_naming_info or "sub"
 
 
-def resolve_claim_resolvers(text: str, context: Mapping[str, Any]) -> str:
-    """Replace ``{Policy:...}``, ``{Context:...}``, ``{OIDC:...}`` and ``{policy}`` with their
-    values.  Choice: a resolver this emulator does not know is kept as written, so the token
-    shows what to look at (B2C's behaviour for unknown resolvers is unverified)."""
-    def value(match: re.Match) -> str:
-        found = context.get(match.group(1)) if match.group(1) in context else None
-        if found is None:
-            found = context.get(match.group(1).lower())
-        return match.group(0) if found is None else str(found)
-    return _RESOLVER.sub(value, text)
-
-
-def resolver_context(*, tenant_id: str, tenant_domain: str, policy_id: str,
-                     client_id: str | None = None, correlation_id: str | None = None,
-                     nonce: str | None = None, ip_address: str | None = None,
-                     language: str | None = None, now: float | None = None) -> dict[str, Any]:
-    """The values of the claim resolvers the starter pack and the training material use."""
-    when = dt.datetime.fromtimestamp(now, dt.timezone.utc) if now is not None else None
-    values = {
-        "Policy:TenantObjectId": tenant_id, "Policy:PolicyId": policy_id,
-        "Policy:TenantId": tenant_domain, "Policy:RelyingPartyTenantId": tenant_domain,
-        "Policy:TrustFrameworkTenantId": tenant_domain, "policy": policy_id,
-        "OIDC:ClientId": client_id, "OIDC:Nonce": nonce, "Context:CorrelationId": correlation_id,
-        "Context:IPAddress": ip_address, "Culture:LanguageName": language,
-        "Culture:RFC5646": language, "Context:BuildNumber": "b2clab",
-        "Context:DateTimeInUtc": when.strftime("%d/%m/%Y %H:%M:%S") if when else None,
-    }
-    return {key: v for key, v in values.items() if v is not None}
-
-
 def _typed(value: Any, data_type: str) -> Any:
     """A default (always text in XML) in the claim's data type, as the token carries it."""
     if not isinstance(value, str):
@@ -95,7 +65,7 @@ def _typed(value: Any, data_type: str) -> Any:
 
 
 def token_claims(specs, subject_claim: str, bag: Mapping[str, Any],
-                 resolvers: Mapping[str, Any]) -> tuple[str | None, dict[str, Any]]:
+                 resolvers: Mapping[str, str]) -> tuple[str | None, dict[str, Any]]:
     """(subject, claims) for the token: the subject is the value of the token claim
     SubjectNamingInfo names (the issuer writes it as ``sub``; another claim of that name in the
     list stays, e.g. ``oid``); empty claims are left out, as B2C leaves them out."""
@@ -103,7 +73,7 @@ def token_claims(specs, subject_claim: str, bag: Mapping[str, Any],
     for spec in specs:
         value = bag.get(spec.claim)
         if spec.default is not None and (spec.always_use_default or value in (None, "", [])):
-            value = _typed(resolve_claim_resolvers(spec.default, resolvers), spec.data_type)
+            value = _typed(resolve(spec.default, resolvers), spec.data_type)
         if value in (None, "", []):
             continue
         out[spec.token_claim] = value

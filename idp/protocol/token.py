@@ -26,6 +26,7 @@ from ..store.grants import RefreshLifetimes, issue_refresh_token, redeem_code, s
 from ..store.ports import make_ports
 from ..store.tenant import public_url
 from . import cors
+from .refresh_journey import redeem_refresh_journey
 from .context import PolicyContext, resolve_policy
 from .errors import protocol_error_page, token_error
 
@@ -147,8 +148,10 @@ def authorization_code(ctx: PolicyContext, app, form) -> dict:
 
 
 def refresh_token(ctx: PolicyContext, app, form) -> dict:
-    """Rotate the refresh token.  Claims are not re-evaluated: the new tokens carry the claims
-    of the sign-in (B2C does the same; the app-roles lab teaches it)."""
+    """Rotate the refresh token.  A user flow's claims are not re-evaluated: the new tokens
+    carry the claims of the sign-in (B2C does the same; the app-roles lab teaches it).  A
+    custom policy whose relying party names a ``Token`` endpoint journey runs it
+    (:mod:`.refresh_journey`)."""
     value = form.get("refresh_token")
     if not value:
         raise B2CError("AADB2C90083", "refresh_token")
@@ -157,15 +160,18 @@ def refresh_token(ctx: PolicyContext, app, form) -> dict:
         raise B2CError("AADB2C90011", app.client_id, old.client_id, error="invalid_grant")
     _same_policy(ctx, old.policy)
     _enabled(old.user_object_id)
+    claims = old.claims
+    if ctx.is_custom and ctx.custom.refresh_journey is not None:
+        claims = redeem_refresh_journey(ctx, app, old)
     lifetimes = _lifetimes(ctx)
     refresh = issue_refresh_token(
         lifetimes=lifetimes, family_id=old.family_id, code_id=old.code_id,
         family_expires_at=old.family_expires_at if lifetimes.window_days else None,
         client_id=app.client_id, policy=old.policy, scope=old.scope,
-        user_object_id=old.user_object_id, claims=old.claims, auth_time=old.auth_time)
+        user_object_id=old.user_object_id, claims=claims, auth_time=old.auth_time)
     audit.record("Exchange token", app_id=app.client_id, user=old.user_object_id,
                  policy=old.policy)
-    return _tokens(ctx, app, scope=form.get("scope") or old.scope, claims=old.claims,
+    return _tokens(ctx, app, scope=form.get("scope") or old.scope, claims=claims,
                    subject=old.user_object_id, auth_time=old.auth_time, nonce=None,
                    refresh=refresh)
 

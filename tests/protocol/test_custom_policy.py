@@ -128,8 +128,14 @@ def test_forgot_your_password_returns_aadb2c90118(flow, pack):
     assert params["error_description"].startswith("AADB2C90118")
 
 
-def test_refresh_rotates_and_keeps_the_claims(flow, client, pack):
+def test_refresh_runs_the_token_journey_and_reads_the_account_again(flow, client, app, pack):
+    """RedeemRefreshToken (the RP's Token endpoint journey) runs at each refresh: the new
+    tokens carry the directory's values now, not the sign-in's."""
     body = code_flow(flow)
+    with app.app_context():
+        user = db.session.execute(db.select(DirectoryUser)).scalar_one()
+        user.given_name = "Renamed"
+        db.session.commit()
     rp = flow.rp()
     refreshed = flow.token({"grant_type": "refresh_token", "refresh_token": body["refresh_token"]},
                            auth=(rp["client_id"], rp["secret"]), policy=SUSI)
@@ -138,10 +144,26 @@ def test_refresh_rotates_and_keeps_the_claims(flow, client, pack):
     assert new["refresh_token"] != body["refresh_token"]
     assert new["refresh_token_expires_in"] == 1209600
     claims = jwt.decode(new["id_token"], jwks(client)).claims
-    assert claims["email"] == "ann@example.com" and claims["acr"] == "b2c_1a_signup_signin"
+    assert claims["given_name"] == "Renamed" and claims["name"] == "Jane Doe"
+    # the journey's read outputs signInNames.emailAddress, not email: as on B2C, a refreshed
+    # starter-pack token has no email claim
+    assert "email" not in claims and claims["acr"] == "b2c_1a_signup_signin"
     other = flow.token({"grant_type": "refresh_token", "refresh_token": new["refresh_token"]},
                        auth=(rp["client_id"], rp["secret"]), policy="B2C_1A_ProfileEdit")
     assert other.status_code == 400 and "AADB2C90088" in other.get_json()["error_description"]
+
+
+def test_refresh_fails_when_the_account_is_gone(flow, app, pack):
+    body = code_flow(flow)
+    with app.app_context():
+        from idp.store.users import delete_user
+
+        delete_user(db.session.execute(db.select(DirectoryUser)).scalar_one())
+        db.session.commit()
+    rp = flow.rp()
+    refused = flow.token({"grant_type": "refresh_token", "refresh_token": body["refresh_token"]},
+                         auth=(rp["client_id"], rp["secret"]), policy=SUSI)
+    assert refused.status_code == 400 and refused.get_json()["error"] == "invalid_grant"
 
 
 def test_resource_owner_password_is_not_a_custom_policy_grant(flow, pack):
