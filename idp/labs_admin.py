@@ -23,12 +23,13 @@ from flask.cli import AppGroup
 from labs import model
 from labs.readme import all_labs
 
+from . import labs_ief
 from .engine.connectors import STEP_LABELS
 from .extensions import db
 from .graph.permissions import GRAPH_APP_ID
 from .models import (ApiConnector, AppRegistration, AppRoleAssignment, AuditRecord,
-                     AuthorizationCode, DirectoryUser, FlowTransaction, MailMessage,
-                     RefreshToken, SsoSession, UserAttribute, UserFlow)
+                     AuthorizationCode, CustomPolicy, DirectoryUser, FlowTransaction,
+                     MailMessage, PolicyKey, RefreshToken, SsoSession, UserAttribute, UserFlow)
 from .models import ClientSecret
 from .seed import RP_DEMO, SEEDED_FLOWS, prepare_database
 from .store.hashing import digest_matches, token_digest
@@ -169,10 +170,11 @@ def _solve_flow(item: model.UserFlow) -> None:
 
 def reset() -> None:
     """Back to the seeded tenant: every user, run, grant, mail, audit record, connector,
-    custom attribute, non-seeded app and flow goes; admin accounts and the signing key stay."""
+    custom attribute, custom policy, policy key, non-seeded app and flow goes; admin accounts
+    and the signing key stay."""
     for model_class in (AuthorizationCode, RefreshToken, SsoSession, FlowTransaction,
                         MailMessage, AuditRecord, AppRoleAssignment, ApiConnector,
-                        UserAttribute, DirectoryUser):
+                        UserAttribute, DirectoryUser, CustomPolicy, PolicyKey):
         db.session.execute(db.delete(model_class))
     seeded = {name.lower() for name, _config in SEEDED_FLOWS}
     for flow in db.session.execute(db.select(UserFlow)).scalars():
@@ -468,3 +470,5 @@ def _solve_optional_attributes(item: model.OptionalAttributes) -> None:
 
 EXTRA_KINDS[model.OptionalAttributes] = (_check_optional_attributes,
                                          _solve_optional_attributes)
+
+EXTRA_KINDS.update(labs_ief.kinds(Item))  # lab 07: custom policies
