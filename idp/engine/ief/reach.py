@@ -89,6 +89,21 @@ def reachable(merged: MergedPolicy, journeys: tuple[str, ...] | None = None) -> 
     return reach
 
 
+def reachable_profile(merged: MergedPolicy, profile) -> Reach:
+    """What one profile reaches: itself, its validation profiles and their transformations
+    (``produced`` is every claim running it can output)."""
+    reach = Reach()
+    pending = [profile.id]
+    while pending:
+        current = merged.technical_profiles.get(pending.pop())
+        if current is None or current.id in reach.profiles:
+            continue
+        reach.profiles[current.id] = {"exchange"}
+        pending += [v.reference_id for v in current.validation_technical_profiles]
+        _collect(merged, current, reach)
+    return reach
+
+
 def _collect(merged: MergedPolicy, profile, reach: Reach) -> None:
     claims = (*profile.input_claims, *profile.display_claims, *profile.persisted_claims,
               *profile.output_claims)

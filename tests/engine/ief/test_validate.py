@@ -362,6 +362,29 @@ def test_the_relying_party_needs_its_journey_and_an_openid_connect_profile(chang
     assert problems[0].where.startswith("RelyingParty of B2C_1A_signup_signin")
 
 
+def test_an_input_claim_no_earlier_step_outputs_is_named_in_b2cs_words():
+    body = saml_relying_party(exchange("AAD-UserReadUsingObjectId")).replace(
+        'ClaimTypeReferenceId="objectId" PartnerClaimType="sub"',
+        'ClaimTypeReferenceId="displayName" PartnerClaimType="name"')
+    problems = mine(body, "B2C_1A_MineRP")
+    assert [(p.kind, p.message, p.where) for p in problems] == [(
+        "unproduced_claim",
+        'Claim type "objectId" is the input claim of technical profile '
+        '"AAD-UserReadUsingObjectId" in step "1" of user journey "Mine" but it is not an output '
+        "claim in any of the previous steps. Output it in an earlier step, or give the "
+        "InputClaim a DefaultValue.",
+        "TechnicalProfile 'AAD-UserReadUsingObjectId' in B2C_1A_TrustFrameworkBase (line 607), "
+        "InputClaim 'objectId'")]
+    signed_in_first = body.replace(
+        '<OrchestrationStep Order="2" Type="SendClaims"',
+        '<OrchestrationStep Order="3" Type="SendClaims"').replace(
+        exchange("AAD-UserReadUsingObjectId"),
+        exchange("SelfAsserted-LocalAccountSignin-Email") + exchange(
+            "AAD-UserReadUsingObjectId").replace('Order="1"', 'Order="2"').replace(
+            'Id="Go"', 'Id="Read"'))
+    assert mine(signed_in_first, "B2C_1A_MineRP") == []
+
+
 def test_what_the_compiler_refuses_is_refused_at_upload():
     """No SendClaims step: nothing above catches it, the compiler does, and the upload names
     it rather than a sign-in failing later."""
