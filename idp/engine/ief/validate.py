@@ -4,25 +4,28 @@
 returns every problem found, each precise enough to fix without guessing: a missing base policy
 (named), an Id referenced but defined nowhere in the chain (what, and where: the element, file
 and line), a key container that does not exist, a relying-party output claim no step produces,
-anything :mod:`.support` does not list as running ("... is not supported by this emulator
-yet"), and last whatever else keeps the compiler (:mod:`.compile`) from building the journey, so
-nothing that was accepted fails at sign-in.  Reference and key checks cover the whole merged policy, as B2C's do; support checks
-cover what a relying party's journeys can reach (a base may define a Facebook profile that a
-local-accounts journey never runs).
+an input claim no earlier step outputs (:mod:`.flow`), anything :mod:`.support` does not list
+as running ("... is not supported by this emulator yet"), and last whatever else keeps the
+compiler (:mod:`.compile`) from building the journey, so nothing accepted fails at sign-in.
+Reference and key checks cover the whole merged policy, as B2C's do; the others cover what a
+relying party's journeys can reach (a base may define a Facebook profile that a local-accounts
+journey never runs).
 """
 from __future__ import annotations
 
 from collections.abc import Collection, Mapping
 
 from . import support as default_support
-from .references import NAMED, REFERENCES, reference_value, text_references
+from .flow import unproduced_inputs, unproduced_outputs
 from .merge import merge_chain
 from .model import NAMESPACE, MergedPolicy, PolicyError, PolicyFile, PolicyProblem
-from .reach import reachable, reachable_profile
+from .reach import reachable
+from .references import NAMED, REFERENCES, reference_value, text_references
 from .schema import ELEMENTS as SCHEMA_ELEMENTS
 
 _NS = f"{{{NAMESPACE}}}"
 _YET = "is not supported by this emulator yet"
+
 
 def validate_upload(new: PolicyFile, existing: Mapping[str, PolicyFile],
                     key_containers: Collection[str], support=default_support,
@@ -45,7 +48,8 @@ def validate_upload(new: PolicyFile, existing: Mapping[str, PolicyFile],
     if merged.relying_party is not None and not problems:
         problems += _relying_party(merged)
     if merged.relying_party is not None and not problems:
-        problems += _unsupported(merged, support) + _unproduced(merged) + _inputs(merged)
+        problems += (_unsupported(merged, support) + unproduced_outputs(merged)
+                     + unproduced_inputs(merged))
     if merged.relying_party is not None and not problems:
         from .compile import compile_problems   # the executor's own refusals, found now
         problems += compile_problems(merged)
@@ -220,76 +224,6 @@ _ROLE_WORDS = {"exchange": "an orchestration step (federation with an external O
                "validation": "a validation technical profile",
                "issuer": "the token issuer of a SendClaims step",
                "session": "an SSO session provider"}
-
-
-def _unproduced(merged: MergedPolicy) -> list[PolicyProblem]:
-    """A relying-party output claim that no step of its journey outputs (and no DefaultValue
-    supplies) would silently never reach the token: name it."""
-    party = merged.relying_party
-    produced = reachable(merged, journeys=(party.default_user_journey,)).produced
-    problems = []
-    for claim in party.technical_profile.output_claims:
-        if claim.default_value is None and claim.claim_type_reference_id not in produced:
-            problems.append(PolicyProblem(
-                "unproduced_claim",
-                f"The relying party's OutputClaim '{claim.claim_type_reference_id}' is not "
-                f"produced by any step of UserJourney '{party.default_user_journey}': no "
-                "technical profile or claims transformation it runs outputs it, and it has no "
-                "DefaultValue. Add it to the OutputClaims of a technical profile the journey "
-                "runs, or give it a DefaultValue.",
-                f"RelyingParty of {merged.policy_id}, OutputClaim "
-                f"'{claim.claim_type_reference_id}'"))
-    return problems
-
-
-#: profiles whose input claims only prefill a page, so may be absent (choice: B2C accepts the
-#: starter pack, whose sign-up page takes ``email`` as input before any step outputs it)
-_PREFILL = "Web.TPEngine.Providers.SelfAssertedAttributeProvider"
-
-
-def _inputs(merged: MergedPolicy) -> list[PolicyProblem]:
-    """B2C's data-flow check: an input claim of a profile an orchestration step runs must be
-    output by an earlier step (or have a DefaultValue, or come from the profile's own input
-    claims transformations).  Message in B2C's words (MicrosoftDocs/azure-docs #30477)."""
-    problems = []
-    party = merged.relying_party
-    for journey_id in reachable(merged).journeys:
-        available = {c.claim_type_reference_id for c in party.technical_profile.input_claims}
-        for step in merged.user_journeys[journey_id].steps:
-            produced = set()
-            for exchange in step.claims_exchanges:
-                profile = merged.technical_profiles.get(exchange.technical_profile_reference_id)
-                if profile is None:
-                    continue
-                reach = reachable_profile(merged, profile)
-                produced |= reach.produced
-                if (profile.protocol_handler or "").startswith(_PREFILL):
-                    continue
-                own = _transformation_outputs(merged, profile.input_claims_transformations)
-                for claim in profile.input_claims:
-                    name = claim.claim_type_reference_id
-                    if claim.default_value is None and name not in available | own:
-                        problems.append(PolicyProblem(
-                            "unproduced_claim",
-                            f'Claim type "{name}" is the input claim of technical profile '
-                            f'"{profile.id}" in step "{step.order}" of user journey '
-                            f'"{journey_id}" but it is not an output claim in any of the '
-                            "previous steps. Output it in an earlier step, or give the "
-                            "InputClaim a DefaultValue.",
-                            _where(merged, f"TechnicalProfile '{profile.id}'",
-                                   _input_claim(profile, name), f"InputClaim '{name}'")))
-            available |= produced
-    return _dedupe(problems)
-
-
-def _input_claim(profile, name: str):
-    return next((e for e in profile.element.iter(f"{_NS}InputClaim")
-                 if e.get("ClaimTypeReferenceId") == name), profile.element)
-
-
-def _transformation_outputs(merged: MergedPolicy, ids) -> set[str]:
-    return {c.claim_type_reference_id for i in ids if i in merged.transformations
-            for c in merged.transformations[i].output_claims}
 
 
 def _walk(merged: MergedPolicy, element, owner):
