@@ -125,10 +125,9 @@ LAB = Lab(
         portal_sign_in(),
         Step("Open the Identity Experience Framework blade. Its getting-started page lists what "
              "the starter pack needs from your tenant; copy the three values that replace its "
-             "placeholders.",
+             "placeholders (its table **3. Replace the placeholders** shows them too).",
              (Nav("Identity Experience Framework"), See("Applications for custom policies"),
-              Copy(TENANT_ROW, "tenant_domain", "tenant domain (Replace with, for "
-                                                "`yourtenant.onmicrosoft.com`)"),
+              Copy(TENANT_ROW, "tenant_domain", "tenant domain"),
               Copy('#ief-apps tr[data-app="IdentityExperienceFramework"] code.client-id',
                    "ief_app_id", "IdentityExperienceFramework Application (client) ID"),
               Copy('#ief-apps tr[data-app="ProxyIdentityExperienceFramework"] code.client-id',
@@ -173,8 +172,8 @@ LAB = Lab(
               See("signature valid"), See(POLICY.lower(), "#claims-table"),
               Copy("#token", "policy_token", "token (the text under Paste a token)")),
              "the token viewer shows **acr** = `b2c_1a_signup_signin` (the policy), **email**, "
-             "**name**, **given_name**, **family_name** and **sub**: exactly the relying party "
-             "file's OutputClaims."),
+             "**name**, **given_name**, **family_name**, **sub** and **tid**: exactly the "
+             "relying party file's OutputClaims."),
         Step("Now get a token for the same account from a user flow: run B2C_1_susi and sign "
              "in.",
              (PortalTab(), Nav("User flows"), Click(USER_FLOW), Click("Run user flow"),
