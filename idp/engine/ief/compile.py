@@ -29,6 +29,7 @@ from ..languages import LanguageSettings
 from .model import (MergedPolicy, PolicyError, PolicyProblem, PreconditionDef,
                     TechnicalProfileDef)
 from .pages import page_profile
+from .checks import check_insecure_restful, check_transformations, used_profiles
 from .runtime import PolicyRuntime, handler_kind
 
 STEP_TYPES = ("ClaimsExchange", "CombinedSignInAndSignUp", "ClaimsProviderSelection",
@@ -93,35 +94,6 @@ def _profile(tp: TechnicalProfileDef, merged: MergedPolicy, runtime: PolicyRunti
         sso_skippable=_session_skippable(tp, merged))
 
 
-def _check_insecure_restful(merged: MergedPolicy, profiles, where: str) -> None:
-    """B2C refuses a RESTful profile with AuthenticationType None in production (the
-    policy's DeploymentMode, Production unless it says Development) unless its metadata sets
-    AllowInsecureAuthInProduction to true, as Microsoft's samples do for development."""
-    if (merged.root is not None
-            and (merged.root.get("DeploymentMode") or "").lower() == "development"):
-        return
-    used = []
-    for profile in profiles:
-        tp = profile.metadata.get("ief") or profile.metadata.get("page")
-        if tp is None:
-            continue
-        used.append(tp)
-        used.extend(merged.technical_profiles[ref.reference_id]
-                    for ref in tp.validation_technical_profiles
-                    if ref.reference_id in merged.technical_profiles)
-    for tp in used:
-        meta = {k.lower(): v.strip().lower() for k, v in tp.metadata.items()}
-        if handler_kind(tp) == "IefRestful" \
-                and meta.get("authenticationtype", "none") == "none" \
-                and meta.get("allowinsecureauthinproduction") != "true":
-            raise PolicyError(
-                f"The RESTful technical profile '{tp.id}' uses AuthenticationType None, which "
-                "B2C allows in production only when its metadata sets "
-                "AllowInsecureAuthInProduction to true (or the policy's DeploymentMode is "
-                "Development). Prefer Basic, Bearer or ApiKeyHeader.",
-                f"{where}, TechnicalProfile '{tp.id}'")
-
-
 def _technical_profile(merged: MergedPolicy, profile_id: str, where: str) -> TechnicalProfileDef:
     tp = merged.technical_profiles.get(profile_id)
     if tp is None:
@@ -184,7 +156,9 @@ def compile_journey(merged: MergedPolicy, journey_id: str, runtime: PolicyRuntim
                 exchanges.append((exchange.id, tp.id))
         steps.append(OrchestrationStep(step.order, step.type, tuple(exchanges), preconditions,
                                        targets))
-    _check_insecure_restful(merged, profiles.values(), f"UserJourney '{journey_id}'")
+    used = used_profiles(merged, profiles.values())
+    check_insecure_restful(merged, used, f"UserJourney '{journey_id}'")
+    check_transformations(merged, used)
     if not steps or steps[-1].type != "SendClaims":
         raise PolicyError("The user journey must end with a SendClaims step (the token "
                           "issuer).", f"UserJourney '{journey_id}'")

@@ -309,3 +309,34 @@ METHODS: dict[str, Method] = {
                         ("inputClaim",)),
 }
 """Every TransformationMethod this emulator runs (support.py lists these names)."""
+
+#: each method's TransformationClaimTypes and InputParameter Ids, as the reference names them:
+#: (input claims, input parameters, output claims)
+SIGNATURES: dict[str, tuple[tuple[str, ...], tuple[str, ...], tuple[str, ...]]] = {
+    "ChangeCase": (("inputClaim1",), ("toCase",), ("outputClaim",)),
+    "CreateStringClaim": ((), ("value",), ("createdClaim",)),
+    "CompareClaims": (("inputClaim1", "inputClaim2"), ("operator", "ignoreCase"),
+                      ("outputClaim",)),
+    "CompareClaimToValue": (("inputClaim1",), ("compareTo", "operator", "ignoreCase"),
+                            ("outputClaim",)),
+    "CreateRandomString": ((), ("randomGeneratorType", "stringFormat", "base64",
+                                "maximumNumber", "seed"), ("outputClaim",)),
+    "FormatStringClaim": (("inputClaim",), ("stringFormat",), ("outputClaim",)),
+    "FormatStringMultipleClaims": (("inputClaim1", "inputClaim2"), ("stringFormat",),
+                                   ("outputClaim",)),
+    "CopyClaim": (("inputClaim",), (), ("outputClaim",)),
+    "AddItemToStringCollection": (("item", "collection"), (), ("collection",)),
+    "AddParameterToStringCollection": (("collection",), ("item",), ("collection",)),
+    "GetCurrentDateTime": ((), (), ("currentDateTime",)),
+    "NullClaim": ((), (), ("claim_to_null",)),
+    "DoesClaimExist": (("inputClaim",), (), ("outputClaim",)),
+    "AssertBooleanClaimIsEqualToValue": (("inputClaim",), ("valueToCompareTo",), ()),
+    "AssertDateTimeIsGreaterThan": (("leftOperand", "rightOperand"),
+                                    ("AssertIfEqualTo", "AssertIfRightOperandIsNotPresent",
+                                     "TreatAsEqualIfWithinMillseconds"), ()),
+    "AssertStringClaimsAreEqual": (("inputClaim1", "inputClaim2"), ("stringComparison",), ()),
+    "CompareBooleanClaimToValue": (("inputClaim",), ("valueToCompareTo",), ("compareResult",)),
+    "AndClaims": (("inputClaim1", "inputClaim2"), (), ("outputClaim",)),
+    "OrClaims": (("inputClaim1", "inputClaim2"), (), ("outputClaim",)),
+    "NotClaims": (("inputClaim",), (), ("outputClaim",)),
+}

@@ -10,13 +10,42 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any, Mapping
 
-from .methods import (ASSERTION_MESSAGES, METHODS, AssertionFailed, Env, Method,
+from .methods import (ASSERTION_MESSAGES, METHODS, SIGNATURES, AssertionFailed, Env, Method,
                       TransformationError, format_string, iso_utc, parse_datetime)
 from .model import ClaimsTransformation
 
 __all__ = ["ASSERTION_MESSAGES", "METHODS", "Applied", "AssertionFailed", "Env", "Method",
-           "TransformationError", "apply", "apply_all", "format_string", "iso_utc",
+           "TransformationError", "apply", "apply_all", "check", "format_string", "iso_utc",
            "parse_datetime"]
+
+
+def _canonical(name: str, known: tuple[str, ...]) -> str:
+    """``name`` spelled as the reference spells it (matched without regard to case: our
+    choice, so a policy B2C might accept is not refused on case alone)."""
+    return next((k for k in known if k.lower() == name.lower()), name)
+
+
+def check(transformation: ClaimsTransformation) -> list[str]:
+    """What is wrong with ``transformation``'s claims and parameters for its method, each as
+    a sentence naming what its method takes instead (empty when it is right)."""
+    signature = SIGNATURES.get(transformation.method)
+    if signature is None:
+        return [f"The claims transformation method '{transformation.method}' is not supported "
+                "by this emulator yet."]
+    inputs, params, outputs = signature
+    problems = []
+    for kind, names, known in (
+            ("input claim", [c.transformation_claim_type for c in transformation.input_claims],
+             inputs),
+            ("input parameter", [p.id for p in transformation.input_parameters], params),
+            ("output claim", [c.transformation_claim_type for c in transformation.output_claims],
+             outputs)):
+        for name in names:
+            if _canonical(name, known) not in known:
+                expected = ", ".join(known) if known else "none"
+                problems.append(f"{transformation.method} has no {kind} '{name}' (it takes: "
+                                f"{expected}).")
+    return problems
 
 
 @dataclass
@@ -44,7 +73,9 @@ def apply(transformation: ClaimsTransformation, bag: Mapping[str, Any], env: Env
                                   f"'{transformation.method}' (claims transformation "
                                   f"'{transformation.id}') is not supported by this emulator "
                                   f"yet.")
-    inputs = {c.transformation_claim_type: bag[c.claim_type_reference_id]
+    known_inputs, known_params, known_outputs = SIGNATURES.get(transformation.method,
+                                                               ((), (), ()))
+    inputs = {_canonical(c.transformation_claim_type, known_inputs): bag[c.claim_type_reference_id]
               for c in transformation.input_claims
               if bag.get(c.claim_type_reference_id) not in (None, "", [])}
     missing = [name for name in method.required if name not in inputs]
@@ -53,12 +84,13 @@ def apply(transformation: ClaimsTransformation, bag: Mapping[str, Any], env: Env
                   if c.transformation_claim_type in missing] or missing
         return Applied({}, skipped=f"{transformation.id} not run: no value for "
                                    f"{', '.join(claims)}")
-    params = {p.id: p.value for p in transformation.input_parameters}
+    params = {_canonical(p.id, known_params): p.value for p in transformation.input_parameters}
     env = Env(env.now, env.resolve, transformation.id)
     produced = method.run(inputs, params, env)
-    return Applied({c.claim_type_reference_id: produced[c.transformation_claim_type]
+    return Applied({c.claim_type_reference_id: produced[name]
                     for c in transformation.output_claims
-                    if c.transformation_claim_type in produced})
+                    if (name := _canonical(c.transformation_claim_type, known_outputs))
+                    in produced})
 
 
 def apply_all(ids, transformations: Mapping[str, ClaimsTransformation], bag: Mapping[str, Any],

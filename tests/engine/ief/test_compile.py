@@ -213,3 +213,34 @@ def test_compile_problems_turns_a_refusal_into_an_upload_problem():
     assert [(p.kind, p.where) for p in problems] == [
         ("unsupported", "UserJourney 'Test', OrchestrationStep 1")]
     assert compile_problems(merge_chain(pack.chain(), "B2C_1A_signup_signin")) == []
+
+
+def test_a_transformation_with_a_misnamed_claim_is_refused_by_name():
+    extra = pack.policy("B2C_1A_test", """
+  <BuildingBlocks><ClaimsTransformations>
+    <ClaimsTransformation Id="Shout" TransformationMethod="ChangeCase">
+      <InputClaims><InputClaim ClaimTypeReferenceId="displayName" TransformationClaimType="input"/>
+      </InputClaims>
+      <InputParameters><InputParameter Id="toCase" DataType="string" Value="UPPER"/>
+      </InputParameters>
+      <OutputClaims><OutputClaim ClaimTypeReferenceId="displayName"
+        TransformationClaimType="outputClaim"/></OutputClaims>
+    </ClaimsTransformation></ClaimsTransformations></BuildingBlocks>
+  <ClaimsProviders><ClaimsProvider><DisplayName>Azure Active Directory</DisplayName>
+    <TechnicalProfiles><TechnicalProfile Id="AAD-UserReadUsingObjectId">
+      <OutputClaimsTransformations><OutputClaimsTransformation ReferenceId="Shout"/>
+      </OutputClaimsTransformations></TechnicalProfile></TechnicalProfiles>
+  </ClaimsProvider></ClaimsProviders>
+  <UserJourneys><UserJourney Id="Test"><OrchestrationSteps>
+    <OrchestrationStep Order="1" Type="ClaimsExchange">""" + READ + """</OrchestrationStep>
+    <OrchestrationStep Order="2" Type="SendClaims" CpimIssuerTechnicalProfileReferenceId="JwtIssuer"/>
+  </OrchestrationSteps></UserJourney></UserJourneys>
+  <RelyingParty><DefaultUserJourney ReferenceId="Test"/>
+    <TechnicalProfile Id="PolicyProfile"><DisplayName>P</DisplayName>
+      <Protocol Name="OpenIdConnect"/><SubjectNamingInfo ClaimType="sub"/></TechnicalProfile>
+  </RelyingParty>""")
+    with pytest.raises(PolicyError) as refused:
+        policy("B2C_1A_test", extra)
+    assert refused.value.message == ("ChangeCase has no input claim 'input' (it takes: "
+                                     "inputClaim1).")
+    assert refused.value.where == "ClaimsTransformation 'Shout'"

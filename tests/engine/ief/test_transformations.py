@@ -10,7 +10,7 @@ import pytest
 
 from idp.engine.ief.model import ClaimsTransformation, InputParameter, TransformationClaim
 from idp.engine.ief.transformations import (AssertionFailed, Env, TransformationError, apply,
-                                            apply_all, format_string, parse_datetime)
+                                            apply_all, check, format_string, parse_datetime)
 
 NOW = dt.datetime(2026, 11, 22, 1, 32, 46, tzinfo=dt.timezone.utc).timestamp()
 ENV = Env(NOW)
@@ -286,3 +286,20 @@ def test_parse_datetime_accepts_dotnet_precision_and_offsets():
     assert parse_datetime("2018-01-01T02:00:00+02:00") == dt.datetime(
         2018, 1, 1, tzinfo=dt.timezone.utc)
     assert parse_datetime("not a date") is None
+
+
+def test_check_names_a_claim_or_parameter_the_method_does_not_take():
+    typo = ct("ChangeCase", [("email", "inputClaim")], [("tocase", "LOWER"), ("mode", "x")],
+              [("email", "outputClaim")])
+    assert check(typo) == [
+        "ChangeCase has no input claim 'inputClaim' (it takes: inputClaim1).",
+        "ChangeCase has no input parameter 'mode' (it takes: toCase)."]
+    assert check(ct("GenerateJson")) == [
+        "The claims transformation method 'GenerateJson' is not supported by this emulator yet."]
+
+
+def test_names_are_matched_without_regard_to_case():
+    lower = ct("ChangeCase", [("email", "InputClaim1")], [("ToCase", "LOWER")],
+               [("email", "OutputClaim")])
+    assert check(lower) == []
+    assert run(lower, {"email": "A@B.C"}) == {"email": "a@b.c"}
