@@ -17,6 +17,7 @@ import re
 import secrets
 import time
 import uuid
+from pathlib import Path
 from urllib.parse import parse_qs, urlencode, urlsplit
 
 import pytest
@@ -53,6 +54,7 @@ def starter_pack(browser, live_server, screenshot_dir):
         sign_in_to_portal(page, live_server)
         page.get_by_role("navigation", name="Azure AD B2C").get_by_role(
             "link", name="Identity Experience Framework").click()
+        expect(page.locator("#ief-apps tr[data-app] code.client-id")).to_have_count(2)
         ids = {row.get_attribute("data-app"): row.locator("code.client-id").inner_text()
                for row in page.locator("#ief-apps tr[data-app]").all()}
         for container in ("B2C_1A_TokenSigningKeyContainer",
@@ -275,3 +277,29 @@ def test_the_run_trace_lists_orchestration_steps_and_preconditions(
     expect(page.locator('#claims-explained tr[data-claim="email"]')).to_contain_text(
         "in the token")
     page.screenshot(path=screenshot_dir / "ief-run-trace.png", full_page=True)
+
+
+def test_the_policy_pane_and_a_refused_upload(page: Page, live_server, starter_pack,
+                                              screenshot_dir):
+    sign_in_to_portal(page, live_server)
+    page.goto("/portal/ief/custom-policies/")
+    page.get_by_role("link", name=SUSI, exact=True).click()
+    expect(page.locator("#run-url")).to_contain_text(f"p={SUSI}")
+    expect(page.locator("#policy-facts")).to_contain_text("B2C_1A_TrustFrameworkExtensions")
+    page.screenshot(path=screenshot_dir / "ief-policy-pane.png", full_page=True)
+    with page.expect_download() as download:
+        page.locator("#download-policy").click()
+    assert download.value.suggested_filename == f"{SUSI}.xml"
+    assert Path(download.value.path()).read_bytes() == starter_pack["SignUpOrSignin"]
+
+    broken = (starter_pack["SignUpOrSignin"]
+              .replace(b"B2C_1A_signup_signin", b"B2C_1A_broken")
+              .replace(b"<PolicyId>B2C_1A_TrustFrameworkExtensions</PolicyId>",
+                       b"<PolicyId>B2C_1A_NotUploaded</PolicyId>"))
+    page.goto("/portal/ief/custom-policies/upload")
+    page.locator("#file").set_input_files(files=[{
+        "name": "broken.xml", "mimeType": "application/xml", "buffer": broken}])
+    page.locator("#upload-button").click()
+    expect(page.locator("#upload-error")).to_contain_text("Upload error for broken.xml")
+    expect(page.locator("#upload-problems li")).to_contain_text("B2C_1A_NotUploaded")
+    page.screenshot(path=screenshot_dir / "ief-upload-refused.png", full_page=True)
