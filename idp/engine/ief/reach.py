@@ -40,6 +40,11 @@ class Reach:
             merged.root.tag.replace("TrustFrameworkPolicy", "DisplayControl"))}
         parts += [(f"DisplayControl '{i}'", controls.get(i))
                   for i in sorted(self.display_controls)]
+        resources = {e.get("Id"): e for e in merged.root.iter(
+            merged.root.tag.replace("TrustFrameworkPolicy", "LocalizedResources"))}
+        parts += [(f"LocalizedResources '{ref}'", resources.get(ref))
+                  for i in sorted(self.content_definitions) if i in merged.content_definitions
+                  for _, ref in merged.content_definitions[i].localized_resources_references]
         if merged.relying_party is not None:
             rp = merged.root.find(merged.root.tag.replace("TrustFrameworkPolicy",
                                                           "RelyingParty"))

@@ -17,9 +17,10 @@ promises more than the executor does.
 - :data:`STEP_TYPES`, :data:`PRECONDITION_TYPES`: OrchestrationStep Type and Precondition Type.
 - :data:`TRANSFORMATION_METHODS`: read from :data:`.transformations.METHODS`, the methods that
   run, so the two lists cannot drift apart.
-- :data:`ELEMENTS`: elements the loader reads into the model; :data:`IGNORED_ELEMENTS`: elements
-  accepted with no effect here (why, beside each).  Any other element of the schema that a
-  relying party's journeys reach is refused as not supported.
+- :data:`ELEMENTS`: elements the loader reads and the executor honours; :data:`ELEMENT_VALUES`:
+  those honoured only with some values; :data:`IGNORED_ELEMENTS`: elements accepted with no
+  effect here (why, beside each).  Any other element of the schema that a relying party's
+  journeys reach is refused as not supported.
 
 Each value says what runs it, for the reader and for messages.
 """
@@ -76,22 +77,29 @@ ELEMENTS: frozenset[str] = frozenset({
     "DefaultPartnerClaimTypes", "Protocol", "Restriction", "Pattern", "Enumeration",
     "ClaimsTransformations", "ClaimsTransformation", "InputClaims", "InputClaim",
     "InputParameters", "InputParameter", "OutputClaims", "OutputClaim", "ContentDefinitions",
-    "ContentDefinition", "LoadUri", "RecoveryUri", "DataUri", "Metadata", "Item",
+    "ContentDefinition", "LoadUri", "DataUri", "Metadata", "Item",
     "LocalizedResourcesReferences", "LocalizedResourcesReference", "Localization",
     "SupportedLanguages", "SupportedLanguage", "LocalizedResources", "LocalizedStrings",
-    "LocalizedString", "LocalizedCollections", "LocalizedCollection", "ClaimsProviders",
-    "ClaimsProvider", "Domain", "TechnicalProfiles", "TechnicalProfile", "Description",
+    "LocalizedString", "ClaimsProviders", "ClaimsProvider", "Domain", "TechnicalProfiles",
+    "TechnicalProfile",
     "CryptographicKeys", "Key", "InputClaimsTransformations", "InputClaimsTransformation",
     "DisplayClaims", "DisplayClaim", "PersistedClaims", "PersistedClaim",
     "OutputClaimsTransformations", "OutputClaimsTransformation", "ValidationTechnicalProfiles",
     "ValidationTechnicalProfile", "Preconditions", "Precondition", "Value", "Action",
-    "UseTechnicalProfileForSessionManagement", "IncludeInSso", "IncludeTechnicalProfile",
+    "UseTechnicalProfileForSessionManagement", "IncludeTechnicalProfile",
     "EnabledForUserJourneys", "SubjectNamingInfo", "UserJourneys", "UserJourney",
     "OrchestrationSteps", "OrchestrationStep", "ClaimsProviderSelections",
     "ClaimsProviderSelection", "ClaimsExchanges", "ClaimsExchange", "RelyingParty",
     "DefaultUserJourney", "Endpoints", "Endpoint", "UserJourneyBehaviors", "SingleSignOn",
-    "SessionExpiryType", "SessionExpiryInSeconds", "ScriptExecution",
+    "SessionExpiryType", "SessionExpiryInSeconds",
 })
+
+#: elements read only with these values (``*`` ends a prefix); another value is refused as not
+#: supported yet rather than ignored
+ELEMENT_VALUES: dict[str, tuple[str, ...]] = {
+    "EnabledForUserJourneys": ("Always",),          # the profile always runs
+    "LoadUri": ("~/*",),                            # the built-in templates, no custom HTML
+}
 
 IGNORED_ELEMENTS: dict[str, str] = {
     "Contacts": "documentation only", "Contact": "documentation only",
@@ -99,6 +107,10 @@ IGNORED_ELEMENTS: dict[str, str] = {
     "TelephoneNumber": "documentation only", "DocumentReferences": "documentation only",
     "DocumentReference": "documentation only", "Url": "documentation only",
     "AdminHelpText": "shown to administrators only",
+    "Description": "documentation only",
+    "RecoveryUri": "the emulator shows its own error page",
+    "ScriptExecution": "pages are the built-in templates: no custom scripts to allow",
+    "IncludeInSso": "each step's SSO session provider decides what single sign-on skips",
     "ClientDefinitions": "one kind of client here (the browser)",
     "ClientDefinition": "one kind of client here (the browser)",
     "ClientUIFilterFlags": "one kind of client here (the browser)",

@@ -216,7 +216,17 @@ def _unsupported(merged: MergedPolicy, support) -> list[PolicyProblem]:
         if tag in SCHEMA_ELEMENTS and tag not in support.ELEMENTS \
                 and tag not in support.IGNORED_ELEMENTS:
             refuse(f"The element <{tag}>", where)
+        elif not _allowed_value(element, support.ELEMENT_VALUES.get(tag)):
+            refuse(f"<{tag}>{(element.text or '').strip()}</{tag}>", where)
     return _dedupe(problems)
+
+
+def _allowed_value(element, allowed) -> bool:
+    if allowed is None:
+        return True
+    value = (element.text or "").strip()
+    return any(value.lower().startswith(a[:-1].lower()) if a.endswith("*")
+               else value.lower() == a.lower() for a in allowed)
 
 
 _ROLE_WORDS = {"exchange": "an orchestration step (federation with an external OpenID "

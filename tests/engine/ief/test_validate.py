@@ -295,6 +295,43 @@ def test_an_unsupported_transformation_method_and_element_are_named():
          "DisplayControl 'emailVerificationControl' in B2C_1A_MineRP (line 9)")]
 
 
+SIGN_UP_OR_SIGN_IN = """<RelyingParty><DefaultUserJourney ReferenceId="SignUpOrSignIn" />
+  <TechnicalProfile Id="PolicyProfile"><Protocol Name="OpenIdConnect" />
+    <OutputClaims><OutputClaim ClaimTypeReferenceId="objectId" PartnerClaimType="sub"/>
+    </OutputClaims><SubjectNamingInfo ClaimType="sub" /></TechnicalProfile></RelyingParty>"""
+
+
+@pytest.mark.parametrize("blocks,message,where", [
+    ('<ContentDefinitions><ContentDefinition Id="api.signuporsignin">'
+     "<LoadUri>https://contoso.example/unified.html</LoadUri></ContentDefinition>"
+     "</ContentDefinitions>",
+     "<LoadUri>https://contoso.example/unified.html</LoadUri> is not supported by this "
+     "emulator yet.", "ContentDefinition 'api.signuporsignin' in B2C_1A_MineRP (line 4)"),
+    ('<Localization><LocalizedResources Id="api.signuporsignin.en"><LocalizedCollections>'
+     '<LocalizedCollection ElementType="ClaimType" ElementId="email" TargetCollection='
+     '"Restriction"><Item Text="a" Value="a"/></LocalizedCollection></LocalizedCollections>'
+     "</LocalizedResources></Localization>",
+     "The element <LocalizedCollections> is not supported by this emulator yet.",
+     "LocalizedResources 'api.signuporsignin.en' in B2C_1A_MineRP (line 4)"),
+])
+def test_what_a_page_would_silently_drop_is_named(blocks, message, where):
+    problems = mine(f"<BuildingBlocks>{blocks}</BuildingBlocks>" + SIGN_UP_OR_SIGN_IN,
+                    "B2C_1A_MineRP")
+    assert [(p.message, p.where) for p in problems][:1] == [(message, where)]
+
+
+def test_a_profile_enabled_only_sometimes_is_named():
+    profile = provider('<TechnicalProfile Id="SelfAsserted-LocalAccountSignin-Email">'
+                       "<EnabledForUserJourneys>OnClaimsExistence</EnabledForUserJourneys>"
+                       "</TechnicalProfile>")
+    [problem] = mine(profile + SIGN_UP_OR_SIGN_IN, "B2C_1A_MineRP")
+    assert problem.message == ("<EnabledForUserJourneys>OnClaimsExistence"
+                               "</EnabledForUserJourneys> is not supported by this emulator "
+                               "yet.")
+    assert problem.where == ("TechnicalProfile 'SelfAsserted-LocalAccountSignin-Email' in "
+                             "B2C_1A_MineRP (line 4)")
+
+
 def test_the_facebook_profile_of_the_social_pack_is_named_precisely():
     problems, _ = upload_in_order(prepared(name, "SocialAndLocalAccounts") for name in ORDER)
     assert problems["B2C_1A_TrustFrameworkBase"] == []          # a base alone runs nothing
