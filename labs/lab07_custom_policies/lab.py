@@ -264,6 +264,12 @@ LAB = Lab(
               See(snippets.PROMO_CODE, "#last-calls")),
              "two requests, newest first: `{\"email\": ...}` with your second address answered "
              "200 with the promotion code, and the blocked address answered 409."),
+        Step("Check in the portal that the refused sign-up wrote nothing: the REST check ran "
+             "before AAD-UserWriteUsingLogonEmail.",
+             (PortalTab(), Nav("Users"), Fill("Search", BLOCKED_EMAIL),
+              Click("Search", "button"),
+              See(f"No user's display name or sign-in name starts with '{BLOCKED_EMAIL}'")),
+             "no user has the blocked address (select **Clear** to see your two accounts)."),
     ),
     troubleshooting=(
         ("**... is not a valid policy for this tenant** naming `yourtenant.onmicrosoft.com`",
