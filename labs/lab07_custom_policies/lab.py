@@ -162,9 +162,12 @@ LAB = Lab(
              "from B2C_1A_TrustFrameworkExtensions, which has not been uploaded."),
         Step("Upload the six files in order, each file's base before it: Base, Localization, "
              "Extensions, then the three relying parties.",
-             tuple(a for name in FILES for a in upload(name)),
-             "**Custom policies** lists six policies; the three relying parties are marked "
-             "**relying party**."),
+             (*(a for name in FILES for a in upload(name)),
+              Click("Custom policies", within="nav.tabs",
+                    where="among the Identity Experience Framework's tabs"),
+              See("relying party", f'#custom-policies tr[data-policy="{POLICY}"]')),
+             "**Custom policies** lists six policies, each with its base; the three relying "
+             "parties (the files apps run) are marked **relying party**."),
         Step("Run B2C_1A_signup_signin with the token viewer's app, and sign up.",
              (*run_now(),
               *sign_up_actions(("Display Name", "Lab Seven"), ("Given Name", "Lab"),
