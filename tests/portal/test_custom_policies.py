@@ -182,3 +182,22 @@ def test_run_now_builds_the_endpoint_for_a_relying_party_only(app, admin, pack):
 
 def test_an_unknown_policy_is_404(admin):
     assert admin.client.get(INDEX + "B2C_1A_nothing/").status_code == 404
+
+
+def test_a_file_that_is_not_utf8_is_refused_with_what_to_do(app, admin, pack):
+    create_starter_pack_keys(app)
+    utf16 = pack["TrustFrameworkBase"].decode("utf-8").lstrip("\ufeff").replace(
+        'encoding="UTF-8"', 'encoding="UTF-16"').encode("utf-16")
+    response = upload(admin, utf16, "TrustFrameworkBase.xml")
+    assert response.status_code == 400
+    assert "not UTF-8" in response.get_data(as_text=True)
+    assert "Save the file as UTF-8" in problems(response)[0]
+    assert stored(app) == []
+
+
+def test_a_file_over_1024_kb_is_refused_before_it_is_read(app, admin):
+    big = b'<?xml version="1.0"?>\n<TrustFrameworkPolicy>' + b" " * (1024 * 1024 + 20_000)
+    response = upload(admin, big, "big.xml")
+    assert response.status_code == 413
+    assert "larger than 1,024 KB" in response.get_data(as_text=True)
+    assert stored(app) == []
