@@ -17,15 +17,25 @@ from ..journey import Continue, Precondition, Select, StepContext
 from ..self_asserted import SelfAsserted, build_view
 from ..validation_profiles import FieldError
 from .pipeline import (PolicyRunError, Refused, _default, _resolvers, _transform,
-                       claim_resolving, collect_input_claims, message_for, run_profile)
+                       claim_resolving, collect_input_claims, disabled_reason, message_for,
+                       run_profile)
 
 
 def _parts(ctx: StepContext, key: str = "ief"):
     return ctx.profile.metadata[key], ctx.profile.metadata["runtime"]
 
 
+def _skip(ctx: StepContext) -> str | None:
+    tp, runtime = _parts(ctx)
+    return disabled_reason(tp, runtime, ctx.state.bag)
+
+
 class IefSelfAsserted(SelfAsserted):
     """A self-asserted page of a custom policy (see the module docstring)."""
+
+    def skip(self, ctx: StepContext) -> str | None:
+        """EnabledForUserJourneys may leave the page out."""
+        return _skip(ctx)
 
     def render(self, ctx: StepContext) -> dict[str, Any]:
         tp, runtime = _parts(ctx)
@@ -86,7 +96,7 @@ def validate_page(ctx: StepContext, profile: Any, claims: dict) -> dict:
         if vtp is None:
             raise PolicyRunError(f"The validation technical profile '{ref.reference_id}' of "
                                  f"'{page.id}' is not defined in the policy.")
-        reason = _skipped(ref, working)
+        reason = _skipped(ref, working) or disabled_reason(vtp, runtime, working)
         if reason:
             story.append(f"{vtp.id} skipped ({reason})")
             continue
@@ -127,6 +137,10 @@ class IefExchange:
     the error message, not the OAuth error code)."""
 
     interactive = False
+
+    def skip(self, ctx: StepContext) -> str | None:
+        """EnabledForUserJourneys may leave the exchange out."""
+        return _skip(ctx)
 
     def run(self, ctx: StepContext) -> Continue:
         tp, runtime = _parts(ctx)

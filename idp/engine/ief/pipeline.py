@@ -129,6 +129,36 @@ def _transform(ctx, runtime, ids, bag, resolvers, notes) -> dict[str, Any]:
         raise Refused(message_for(ctx, failed.string_id, failed.message)) from None
 
 
+def disabled_reason(tp: TechnicalProfileDef, runtime: PolicyRuntime,
+                    bag: Mapping[str, Any]) -> str | None:
+    """Why ``EnabledForUserJourneys`` skips ``tp`` (Never/false; OnClaimsExistence of the
+    metadata's ClaimTypeOnWhichToEnable; OnItemExistence/AbsenceInStringCollectionClaim of
+    ClaimValueOnWhichToEnable in it), or None when it runs."""
+    value = (tp.enabled_for_user_journeys or "Always").strip()
+    mode = value.lower()
+    if mode in ("always", "true"):
+        return None
+    if mode in ("never", "false"):
+        return f"EnabledForUserJourneys is {value}"
+    meta = {k.lower(): v.strip() for k, v in tp.metadata.items()}
+    if not meta.get("claimtypeonwhichtoenable"):
+        raise PolicyRunError(f"Technical profile '{tp.id}' is EnabledForUserJourneys {value} "
+                             "but has no metadata item ClaimTypeOnWhichToEnable.")
+    claim = runtime.claim(meta["claimtypeonwhichtoenable"])
+    present = bag.get(claim) not in (None, "", [])
+    if mode == "onclaimsexistence":
+        return None if present else f"EnabledForUserJourneys OnClaimsExistence: {claim} " \
+                                    "does not exist"
+    item = meta.get("claimvalueonwhichtoenable", "")
+    has = item in (bag.get(claim) or [])
+    if mode == "onitemexistenceinstringcollectionclaim":
+        return None if has else f"EnabledForUserJourneys: '{item}' is not in {claim}"
+    if mode == "onitemabsenceinstringcollectionclaim":
+        return None if not has else f"EnabledForUserJourneys: '{item}' is in {claim}"
+    raise PolicyRunError(f"EnabledForUserJourneys '{value}' of technical profile '{tp.id}' is "
+                         "not supported by this emulator yet.")
+
+
 def run_profile(ctx: StepContext, tp: TechnicalProfileDef, runtime: PolicyRuntime,
                 bag: Mapping[str, Any], notes: list[str]) -> dict[str, Any]:
     """Run ``tp`` over ``bag``; return the claims it adds or changes.

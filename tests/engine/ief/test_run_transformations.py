@@ -67,7 +67,7 @@ ORDER = ["CreateTos", "CreateMixed", "Lower", "Compare", "Otp", "Upn", "AddMail"
          "HasEmail", "HasNothing", "ForgetTos"]
 
 
-def claims_policy(skip_value: str = "true") -> str:
+def claims_policy(skip_value: str = "true", enabled: str = "") -> str:
     schema = "".join(f'<ClaimType Id="{c}"><DisplayName>{c}</DisplayName>'
                      f'<DataType>{t}</DataType></ClaimType>' for c, t in CLAIMS.items())
     outs = "".join(f'<OutputClaim ClaimTypeReferenceId="{c}"/>' for c in CLAIMS)
@@ -82,7 +82,7 @@ def claims_policy(skip_value: str = "true") -> str:
       <OutputClaimsTransformations>{refs}</OutputClaimsTransformations>
     </TechnicalProfile>
     <TechnicalProfile Id="CT-Skipped"><DisplayName>Skipped</DisplayName>
-      <Protocol Name="Proprietary" Handler="{CT_HANDLER}"/>
+      <Protocol Name="Proprietary" Handler="{CT_HANDLER}"/>{enabled}
       <OutputClaims><OutputClaim ClaimTypeReferenceId="skippedRan"/></OutputClaims>
       <OutputClaimsTransformations><OutputClaimsTransformation ReferenceId="MarkRan"/>
       </OutputClaimsTransformations>
@@ -158,3 +158,29 @@ def test_refresh_journey_asserts_the_token_was_issued_after_revocation(ctx):
     revoked.go()
     assert revoked.halted.message == ("Claim value comparison failed: The provided left "
                                       "operand is greater than the right operand.")
+
+
+@pytest.mark.parametrize("enabled, runs", [
+    ("<EnabledForUserJourneys>Never</EnabledForUserJourneys>", False),
+    ('<Metadata><Item Key="ClaimTypeOnWhichToEnable">tos</Item></Metadata>'
+     "<EnabledForUserJourneys>OnClaimsExistence</EnabledForUserJourneys>", False),
+    ('<Metadata><Item Key="ClaimTypeOnWhichToEnable">lowerEmail</Item></Metadata>'
+     "<EnabledForUserJourneys>OnClaimsExistence</EnabledForUserJourneys>", True),
+    ('<Metadata><Item Key="ClaimTypeOnWhichToEnable">mailList</Item>'
+     '<Item Key="ClaimValueOnWhichToEnable">ada@example.com</Item></Metadata>'
+     "<EnabledForUserJourneys>OnItemExistenceInStringCollectionClaim</EnabledForUserJourneys>",
+     True),
+    ('<Metadata><Item Key="ClaimTypeOnWhichToEnable">mailList</Item>'
+     '<Item Key="ClaimValueOnWhichToEnable">ada@example.com</Item></Metadata>'
+     "<EnabledForUserJourneys>OnItemAbsenceInStringCollectionClaim</EnabledForUserJourneys>",
+     False),
+])
+def test_enabled_for_user_journeys(ctx, enabled, runs):
+    files = pack.with_file(pack.chain(), claims_policy(skip_value="false", enabled=enabled))
+    run = Run(compiled(files, "B2C_1A_claims").journey)
+    bag = run.go() and run.completed
+    assert ("skippedRan" in bag) is runs
+    step = run.state.trace[1]
+    assert step["status"] == ("ran" if runs else "skipped")
+    if not runs:
+        assert step["reason"].startswith("EnabledForUserJourneys")

@@ -165,3 +165,15 @@ def test_an_assertion_before_the_page_is_shown_ends_the_run_with_its_message(ctx
     run.go()
     assert run.halted.error == "server_error"
     assert run.halted.message == "You must agree first."
+
+
+def test_enabled_for_user_journeys_never_skips_a_validation_profile(ctx):
+    text = validation_policy().replace(
+        '<TechnicalProfile Id="CT-Step2"><DisplayName>CT-Step2</DisplayName>',
+        '<TechnicalProfile Id="CT-Step2"><DisplayName>CT-Step2</DisplayName>'
+        '<EnabledForUserJourneys>Never</EnabledForUserJourneys>')
+    run = Run(compiled(pack.with_file(pack.chain(), text), "B2C_1A_validation").journey)
+    run.go()
+    run.go({"action": "continue", "nickname": "Ada"})
+    assert "step2" not in run.completed and run.completed["step3"] == "ran3"
+    assert "CT-Step2 skipped (EnabledForUserJourneys is Never)" in run.state.trace[0]["reason"]
