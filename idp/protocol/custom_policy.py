@@ -129,6 +129,7 @@ def _enforce_id_token_hint(merged: MergedPolicy) -> bool:
     UserJourneyBehaviors (read from the merged element: the model lifts the scope only)."""
     if merged.root is None:
         return False
-    path = f"{{{NAMESPACE}}}RelyingParty/{{{NAMESPACE}}}UserJourneyBehaviors/{{{NAMESPACE}}}SingleSignOn"
+    path = "/".join(f"{{{NAMESPACE}}}{tag}" for tag in
+                    ("RelyingParty", "UserJourneyBehaviors", "SingleSignOn"))
     element = merged.root.find(path)
     return element is not None and element.get("EnforceIdTokenHintOnLogout", "").lower() == "true"

@@ -270,3 +270,19 @@ def test_the_token_viewer_checks_a_custom_policy_token_against_its_key_container
     tampered = f"{header}.{payload}.{signature[:-4]}AAAA"
     assert "signature invalid" in client.post("/jwt", data={"token": tampered}).get_data(
         as_text=True)
+
+
+def test_enforce_id_token_hint_on_logout(flow, client, app, pack):
+    upload(app, relying_party_variant(pack, "B2C_1A_susi_hint", b"""
+      <UserJourneyBehaviors>
+        <SingleSignOn Scope="Tenant" EnforceIdTokenHintOnLogout="true" />
+      </UserJourneyBehaviors>"""))
+    url = f"/{TENANT}/B2C_1A_susi_hint/oauth2/v2.0/logout"
+    refused = client.get(url, query_string={
+        "post_logout_redirect_uri": f"{BASE}/rp/signout-callback-oidc"})
+    assert refused.status_code == 400 and "AADB2C90272" in refused.get_data(as_text=True)
+    body = code_flow(flow, policy="B2C_1A_susi_hint")
+    accepted = client.get(url, query_string={
+        "id_token_hint": body["id_token"],
+        "post_logout_redirect_uri": f"{BASE}/rp/signout-callback-oidc"})
+    assert accepted.status_code == 303
