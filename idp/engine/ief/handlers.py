@@ -16,9 +16,9 @@ from ..errors import B2CError
 from ..journey import Continue, Precondition, Select, StepContext
 from ..self_asserted import SelfAsserted, build_view
 from ..validation_profiles import FieldError
-from .pipeline import (PolicyRunError, Refused, _default, _resolvers, _transform,
-                       claim_resolving, collect_input_claims, disabled_reason, message_for,
-                       run_profile)
+from .pipeline import (PolicyRunError, Refused, claim_resolving, collect_input_claims,
+                       default_value, disabled_reason, message_for, run_profile,
+                       run_resolvers, transform)
 
 
 def _parts(ctx: StepContext, key: str = "ief"):
@@ -39,10 +39,10 @@ class IefSelfAsserted(SelfAsserted):
 
     def render(self, ctx: StepContext) -> dict[str, Any]:
         tp, runtime = _parts(ctx)
-        resolvers = _resolvers(ctx, runtime)
+        resolvers = run_resolvers(ctx, runtime)
         working = dict(ctx.state.bag)
         try:
-            working.update(_transform(ctx, runtime, tp.input_claims_transformations, working,
+            working.update(transform(ctx, runtime, tp.input_claims_transformations, working,
                                       resolvers, []))
         except Refused as refused:  # an assertion among the input claims transformations
             raise B2CError(None, error="server_error", message=refused.message) from None
@@ -116,15 +116,15 @@ def validate_page(ctx: StepContext, profile: Any, claims: dict) -> dict:
         if not ref.continue_on_success:
             story.append("ContinueOnSuccess is false: the rest did not run")
             break
-    resolvers = _resolvers(ctx, runtime)
+    resolvers = run_resolvers(ctx, runtime)
     page_resolvers = claim_resolving(page, resolvers)
     for claim in page.output_claims:
         name = runtime.claim(claim.claim_type_reference_id)
         if claim.default_value is not None and (claim.always_use_default_value
                                                 or working.get(name) in (None, "", [])):
-            working[name] = produced[name] = _default(claim, runtime, page_resolvers)
+            working[name] = produced[name] = default_value(claim, runtime, page_resolvers)
     try:
-        produced.update(_transform(ctx, runtime, page.output_claims_transformations, working,
+        produced.update(transform(ctx, runtime, page.output_claims_transformations, working,
                                    resolvers, notes))
     except Refused as refused:  # an assertion among the page's output transformations
         raise FieldError(refused.message) from None

@@ -42,7 +42,8 @@ class Refused(Exception):
         self.message = message
 
 
-def _resolvers(ctx: StepContext, runtime: PolicyRuntime) -> dict[str, str]:
+def run_resolvers(ctx: StepContext, runtime: PolicyRuntime) -> dict[str, str]:
+    """The claim resolvers' values for this run (the request, the tenant, the language)."""
     return resolver_values(ctx.request, policy_id=runtime.policy_id,
                            tenant_id=getattr(ctx.ports, "tenant_id", ""),
                            tenant_domain=getattr(ctx.ports, "tenant_domain", ""),
@@ -77,7 +78,7 @@ def claim_resolving(tp: TechnicalProfileDef, resolvers: Mapping[str, str]):
     return resolvers if flag.strip().lower() == "true" else None
 
 
-def _default(claim: PolicyClaim, runtime: PolicyRuntime, resolvers) -> Any:
+def default_value(claim: PolicyClaim, runtime: PolicyRuntime, resolvers) -> Any:
     """A DefaultValue in its claim's data type (``resolvers`` None: taken as written)."""
     name = runtime.claim(claim.claim_type_reference_id)
     text = claim.default_value if resolvers is None else resolve(claim.default_value,
@@ -95,7 +96,7 @@ def collect_input_claims(tp: TechnicalProfileDef, runtime: PolicyRuntime,
         value = bag.get(name)
         if claim.default_value is not None and (claim.always_use_default_value
                                                 or value in (None, "", [])):
-            value = _default(claim, runtime, resolvers)
+            value = default_value(claim, runtime, resolvers)
         if value not in (None, "", []):
             out.append((name, claim.partner_claim_type or name, value))
     return out
@@ -113,13 +114,15 @@ def map_output_claims(tp: TechnicalProfileDef, runtime: PolicyRuntime,
             value = answer.get(name)
         if claim.default_value is not None and (claim.always_use_default_value
                                                 or value in (None, "", [])):
-            value = _default(claim, runtime, resolvers)
+            value = default_value(claim, runtime, resolvers)
         if value is not None:
             out[name] = typed_value(value, runtime.data_type(name))
     return out
 
 
-def _transform(ctx, runtime, ids, bag, resolvers, notes) -> dict[str, Any]:
+def transform(ctx, runtime, ids, bag, resolvers, notes) -> dict[str, Any]:
+    """Run the claims transformations ``ids`` over ``bag``; an assertion's refusal becomes
+    :class:`Refused` (in the page's words), a policy mistake :class:`PolicyRunError`."""
     env = Env(ctx.now, lambda text: resolve(text, resolvers))
     try:
         return apply_all(ids, runtime.transformations, bag, env, notes)
@@ -166,9 +169,9 @@ def run_profile(ctx: StepContext, tp: TechnicalProfileDef, runtime: PolicyRuntim
     :raise Refused: a refusal for the page (assertion, REST 4xx contract, directory...);
     :raise PolicyRunError: what the policy got wrong; :raise FieldError: the credential check.
     """
-    resolvers = _resolvers(ctx, runtime)
+    resolvers = run_resolvers(ctx, runtime)
     working = dict(bag)
-    produced = _transform(ctx, runtime, tp.input_claims_transformations, working, resolvers,
+    produced = transform(ctx, runtime, tp.input_claims_transformations, working, resolvers,
                           notes)
     working.update(produced)
     claim_resolvers = claim_resolving(tp, resolvers)
@@ -180,7 +183,7 @@ def run_profile(ctx: StepContext, tp: TechnicalProfileDef, runtime: PolicyRuntim
             runtime.claim(c.claim_type_reference_id)) for c in tp.output_claims}, **answer}
     result = map_output_claims(tp, runtime, answer, claim_resolvers)
     working.update(result)
-    result.update(_transform(ctx, runtime, tp.output_claims_transformations, working,
+    result.update(transform(ctx, runtime, tp.output_claims_transformations, working,
                              resolvers, notes))
     return {**produced, **result}
 
@@ -193,7 +196,7 @@ def _protocol(ctx, kind, tp, runtime, inputs, working, resolvers, notes) -> dict
             value = working.get(name)
             if claim.default_value is not None and (claim.always_use_default_value
                                                     or value in (None, "", [])):
-                value = _default(claim, runtime, resolvers)
+                value = default_value(claim, runtime, resolvers)
             if value not in (None, "", []):
                 persisted.append((claim.partner_claim_type or name, value))
         try:
