@@ -286,3 +286,12 @@ def test_enforce_id_token_hint_on_logout(flow, client, app, pack):
         "id_token_hint": body["id_token"],
         "post_logout_redirect_uri": f"{BASE}/rp/signout-callback-oidc"})
     assert accepted.status_code == 303
+
+
+def test_the_home_page_lists_the_relying_party_policies(client, pack):
+    html = client.get("/").get_data(as_text=True)
+    table = html[html.index('id="custom-policies"'):]
+    table = table[:table.index("</table>")]
+    for policy in ("B2C_1A_signup_signin", "B2C_1A_ProfileEdit", "B2C_1A_PasswordReset"):
+        assert f"{BASE}/{TENANT}/{policy}/v2.0/.well-known/openid-configuration" in table
+    assert "B2C_1A_TrustFrameworkBase" not in table
