@@ -76,7 +76,7 @@ def find(policy_id: str) -> CustomPolicy | None:
 def all_policies() -> list[PolicySummary]:
     """Every policy, by PolicyId, each with its base."""
     rows = db.session.execute(sa.select(CustomPolicy).order_by(CustomPolicy.policy_id_key))
-    return [PolicySummary(row.policy_id, row.base_policy_id, _parsed(row).has_relying_party,
+    return [PolicySummary(row.policy_id, row.base_policy_id, is_relying_party(row),
                           row.updated_at, row.uploaded_at) for row in rows.scalars()]
 
 
@@ -96,8 +96,12 @@ def merged_xml(policy_id: str) -> str:
 
 
 def is_relying_party(row: CustomPolicy) -> bool:
-    """True for a file with a RelyingParty (one apps can run)."""
-    return _parsed(row).has_relying_party
+    """True for a file with a RelyingParty (one apps can run); False for a stored file this
+    version's parser no longer reads (the list still shows it, to download or delete)."""
+    try:
+        return _parsed(row).has_relying_party
+    except PolicyError:
+        return False
 
 
 def stored_files() -> dict[str, PolicyFile]:
