@@ -30,13 +30,15 @@ def index():
 
 @bp.route("/upload", methods=["GET", "POST"])
 def upload():
-    form = CustomPolicyUploadForm()
-    if request.method == "GET":
-        return _upload_page(form)
     from ...engine.ief.parse import MAX_BYTES
 
+    if request.method == "GET":
+        return _upload_page(CustomPolicyUploadForm())
+    # Checked before the body is parsed (the app has no MAX_CONTENT_LENGTH of its own).
     if (request.content_length or 0) > MAX_BYTES + FORM_OVERHEAD:
-        return _upload_page(form, refused=custom_policies.UploadRefused(TOO_BIG, []), status=413)
+        return _upload_page(CustomPolicyUploadForm(formdata=None),
+                            refused=custom_policies.UploadRefused(TOO_BIG, []), status=413)
+    form = CustomPolicyUploadForm()
     if not form.validate_on_submit():
         return _upload_page(form, status=400)
     data = form.file.data.read(MAX_BYTES + 1)
