@@ -295,3 +295,20 @@ def test_the_home_page_lists_the_relying_party_policies(client, pack):
     for policy in ("B2C_1A_signup_signin", "B2C_1A_ProfileEdit", "B2C_1A_PasswordReset"):
         assert f"{BASE}/{TENANT}/{policy}/v2.0/.well-known/openid-configuration" in table
     assert "B2C_1A_TrustFrameworkBase" not in table
+
+
+def test_run_now_with_webapp1_returns_an_id_token_to_the_viewer(flow, client, app, pack):
+    """Run now's default: response_type=id_token to the token viewer, as B2C's portal."""
+    from idp.models import AppRegistration
+
+    with app.app_context():
+        webapp1 = db.session.execute(db.select(AppRegistration).filter_by(
+            name="webapp1")).scalar_one().client_id
+    flow.authorize(webapp1, f"{BASE}/jwt", policy=SUSI, response_type="id_token",
+                   scope="openid", nonce="defaultNonce", prompt="login")
+    flow.sign_up("runnow@example.com")
+    params = flow.redirect_params()
+    assert flow.last.location.startswith(f"{BASE}/jwt#")
+    claims = jwt.decode(params["id_token"], jwks(client)).claims
+    assert claims["aud"] == webapp1 and claims["nonce"] == "defaultNonce"
+    assert claims["acr"] == "b2c_1a_signup_signin" and claims["email"] == "runnow@example.com"
