@@ -62,7 +62,10 @@ class PolicyContext:
 
     @property
     def issuer(self) -> str:
-        return issuer(public_url(), self.tenant.tenant_id, self.policy, self.props["issuer_style"])
+        # A custom policy's AuthorityWithTfp issuer names the policy lower-cased, as the
+        # JwtIssuer reference's example does (".../tfp/{tenant id}/b2c_1a_tp_sign-up-or-sign-in/").
+        policy = self.policy.lower() if self.custom is not None else self.policy
+        return issuer(public_url(), self.tenant.tenant_id, policy, self.props["issuer_style"])
 
     def endpoint(self, path: str, query_form: bool = False) -> str:
         """Absolute URL of an endpoint, in the path form or the ``?p=`` form."""

@@ -221,7 +221,7 @@ def test_lifetimes_issuer_and_acr_come_from_the_jwt_issuer_metadata(flow, client
         b"<ClaimsProviders>", b"<ClaimsProviders>" + JWT_ISSUER_SETTINGS, 1)
     upload(app, extensions)
     doc = client.get(f"/{TENANT}/{SUSI}/v2.0/.well-known/openid-configuration").get_json()
-    assert doc["issuer"] == f"{BASE}/tfp/{tenant_id(app)}/{SUSI}/v2.0/"
+    assert doc["issuer"] == f"{BASE}/tfp/{tenant_id(app)}/{SUSI.lower()}/v2.0/"
     body = code_flow(flow)
     claims = jwt.decode(body["id_token"], jwks(client)).claims
     assert claims["exp"] - claims["iat"] == 1200 and body["id_token_expires_in"] == 1200
