@@ -196,5 +196,12 @@ def _custom_runtime(policy: str, tenant: Tenant) -> CustomPolicyRuntime:
         raise PolicyNotFound(None, message=(
             f"The policy '{loaded.merged.policy_id}' has no RelyingParty: it is a base of "
             "other policies, and apps run the policies built on it (B2C_1A_signup_signin...)."))
-    return build_runtime(loaded.merged, loaded.compiled.journey,
-                         refresh_journey=loaded.compiled.refresh_journey)
+    runtime = build_runtime(loaded.merged, loaded.compiled.journey,
+                            refresh_journey=loaded.compiled.refresh_journey)
+    if policy_keys.find(runtime.signing_container) is None:  # deleted since the upload
+        raise PolicyNotFound(None, message=(
+            f"The custom policy '{runtime.policy_id}' cannot run: the policy key "
+            f"'{runtime.signing_container}' its JwtIssuer signs with does not exist."), hint=(
+            "Add it again under Identity Experience Framework > Policy keys (Generate, RSA, "
+            "Signature); apps must then fetch the new key from the policy's JWKS."))
+    return runtime

@@ -312,3 +312,13 @@ def test_run_now_with_webapp1_returns_an_id_token_to_the_viewer(flow, client, ap
     claims = jwt.decode(params["id_token"], jwks(client)).claims
     assert claims["aud"] == webapp1 and claims["nonce"] == "defaultNonce"
     assert claims["acr"] == "b2c_1a_signup_signin" and claims["email"] == "runnow@example.com"
+
+
+def test_a_deleted_signing_key_container_stops_the_policy_with_a_clear_page(client, app, pack):
+    with app.app_context():
+        policy_keys.delete("B2C_1A_TokenSigningKeyContainer")
+        db.session.commit()
+    for path in ("v2.0/.well-known/openid-configuration", "discovery/v2.0/keys"):
+        response = client.get(f"/{TENANT}/{SUSI}/{path}")
+        assert response.status_code == 404
+        assert "B2C_1A_TokenSigningKeyContainer" in response.get_data(as_text=True)
