@@ -29,6 +29,14 @@ class PolicyNotFound(UnsafeRedirectError):
     pass
 
 
+class PolicyChanged(UnsafeRedirectError):
+    """A run's custom policy was uploaded again mid-run (shown as an error page)."""
+
+
+#: where a custom-policy run's transaction keeps the policy version it began on
+VERSION_KEY = "custom_policy_version"
+
+
 @dataclass
 class PolicyContext:
     """What one request resolved; it lives as long as the request.
@@ -81,7 +89,17 @@ class PolicyContext:
         return self._catalogue
 
     def journey(self, config: dict | None = None) -> Journey:
+        """The journey to run; ``config`` is the one a run began with (its transaction's).
+
+        :raise PolicyChanged: a custom policy uploaded again since that run began.
+        """
         if self.custom is not None:
+            begun = (config or {}).get(VERSION_KEY)
+            if begun and begun != self.custom.config.get(VERSION_KEY):
+                raise PolicyChanged("AADB2C90046", hint=(
+                    f"The custom policy '{self.policy}' (or a base policy of it) was uploaded "
+                    "again after this sign-in began, so its steps may have changed. Start "
+                    "again from the application."))
             return self.custom.journey
         return compile_user_flow(self.policy, config or self.flow.config, self.catalogue)
 
@@ -197,6 +215,7 @@ def _custom_runtime(policy: str, tenant: Tenant) -> CustomPolicyRuntime:
             f"The policy '{loaded.merged.policy_id}' has no RelyingParty: it is a base of "
             "other policies, and apps run the policies built on it (B2C_1A_signup_signin...)."))
     runtime = build_runtime(loaded.merged, loaded.compiled.journey,
+                            {VERSION_KEY: loaded.version},
                             refresh_journey=loaded.compiled.refresh_journey)
     if policy_keys.find(runtime.signing_container) is None:  # deleted since the upload
         raise PolicyNotFound(None, message=(

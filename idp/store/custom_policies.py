@@ -139,6 +139,9 @@ class LoadedPolicy:
 
     merged: MergedPolicy
     compiled: Any
+    #: the chain's files and upload times: a run begun on one version must not go on with
+    #: another (its step numbers may mean other steps)
+    version: str = ""
 
 
 def load_compiled(policy_id: str) -> LoadedPolicy | None:
@@ -293,6 +296,7 @@ def _compiled(chain: tuple) -> LoadedPolicy:
 
     files = stored_files()
     merged = merge_chain(files, files[chain[0][0]].policy_id)
+    version = " ".join(f"{key}@{updated.isoformat()}" for key, updated in chain)
     if merged.relying_party is None:
-        return LoadedPolicy(merged, None)
-    return LoadedPolicy(merged, compile_policy(merged))
+        return LoadedPolicy(merged, None, version)
+    return LoadedPolicy(merged, compile_policy(merged), version)

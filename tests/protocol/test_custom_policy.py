@@ -322,3 +322,15 @@ def test_a_deleted_signing_key_container_stops_the_policy_with_a_clear_page(clie
         response = client.get(f"/{TENANT}/{SUSI}/{path}")
         assert response.status_code == 404
         assert "B2C_1A_TokenSigningKeyContainer" in response.get_data(as_text=True)
+
+
+def test_a_run_stops_clearly_when_its_policy_is_uploaded_again_mid_run(flow, app, pack):
+    rp = flow.rp()
+    flow.authorize(rp["client_id"], rp["redirect_uri"], policy=SUSI)
+    upload(app, pack["TrustFrameworkExtensions"])  # a base of the policy, uploaded again
+    response = flow.follow_link("createAccount")
+    assert response.status_code == 400
+    html = response.get_data(as_text=True)
+    assert "AADB2C90046" in html and "uploaded again after this sign-in began" in html
+    fresh = flow.authorize(rp["client_id"], rp["redirect_uri"], policy=SUSI)
+    assert fresh.status_code == 200 and "localAccountForm" in flow.page.forms
