@@ -334,3 +334,18 @@ def test_a_run_stops_clearly_when_its_policy_is_uploaded_again_mid_run(flow, app
     assert "AADB2C90046" in html and "uploaded again after this sign-in began" in html
     fresh = flow.authorize(rp["client_id"], rp["redirect_uri"], policy=SUSI)
     assert fresh.status_code == 200 and "localAccountForm" in flow.page.forms
+
+
+def test_client_credentials_at_a_custom_policy_use_its_lifetime_and_key(client, app, pack):
+    """App-only tokens at a B2C_1A_ token endpoint: the JwtIssuer's key and lifetime."""
+    from tests.factories import make_app_registration
+
+    registration = make_app_registration(app, name="daemon")
+    response = client.post(f"/{TENANT}/{SUSI}/oauth2/v2.0/token", data={
+        "grant_type": "client_credentials", "scope": f"{registration['client_id']}/.default"},
+        auth=(registration["client_id"], registration["secret"]))
+    assert response.status_code == 200, response.get_json()
+    body = response.get_json()
+    claims = jwt.decode(body["access_token"], jwks(client)).claims
+    assert body["expires_in"] == 3600 and claims["exp"] - claims["iat"] == 3600
+    assert isinstance(claims["exp"], int) and claims["acr"] == "b2c_1a_signup_signin"
