@@ -118,6 +118,9 @@ def _read_header(root, text: str, lines: dict[int, int]) -> PolicyFile:
         raise PolicyError(f"PolicyId '{policy_id}' is not a custom policy id: it must start "
                           "with B2C_1A_ followed by letters, digits, '_', '-' or '.'.",
                           where="TrustFrameworkPolicy")
+    _check_attribute(root, "DeploymentMode", ("Production", "Development"))
+    _check_attribute(root, "UserJourneyRecorderEndpoint",
+                     ("urn:journeyrecorder:applicationinsights",))
     base_id = base_tenant = None
     base = root.find(f"{_NS}BasePolicy")
     if base is not None:
@@ -134,6 +137,14 @@ def _read_header(root, text: str, lines: dict[int, int]) -> PolicyFile:
                       deployment_mode=root.get("DeploymentMode"),
                       user_journey_recorder_endpoint=root.get("UserJourneyRecorderEndpoint"),
                       text=text, lines=lines)
+
+
+def _check_attribute(root, name: str, allowed: tuple[str, ...]) -> None:
+    """The TrustFrameworkPolicy reference lists the only values these attributes take."""
+    value = root.get(name)
+    if value is not None and value not in allowed:
+        raise PolicyError(f"{name} '{value}' is not one of {', '.join(allowed)}.",
+                          where="TrustFrameworkPolicy", line=1)
 
 
 def _check_tenant(policy: PolicyFile, tenant: str | Collection[str]) -> None:

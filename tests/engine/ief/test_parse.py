@@ -102,6 +102,17 @@ def test_a_policy_id_must_be_a_custom_policy_id():
                                     "it must start with B2C_1A_")
 
 
+def test_deployment_mode_and_the_journey_recorder_take_the_documented_values():
+    debug = policy("B2C_1A_Mine", "", base=None).replace(
+        'PolicyId="B2C_1A_Mine"', 'PolicyId="B2C_1A_Mine" DeploymentMode="Development" '
+        'UserJourneyRecorderEndpoint="urn:journeyrecorder:applicationinsights"')
+    parsed = parse_policy(debug)
+    assert parsed.deployment_mode == "Development"
+    assert parsed.user_journey_recorder_endpoint == "urn:journeyrecorder:applicationinsights"
+    assert refused(debug.replace('"Development"', '"Debug"')).message == (
+        "DeploymentMode 'Debug' is not one of Production, Development.")
+
+
 def test_a_base_policy_must_name_its_policy():
     text = policy("B2C_1A_Mine", "", base="B2C_1A_TrustFrameworkBase").replace(
         "<PolicyId>B2C_1A_TrustFrameworkBase</PolicyId>", "")
