@@ -139,8 +139,9 @@ class PolicyContext:
     def token_claims(self, journey: Journey, bag: dict, *, client_id: str | None = None,
                      correlation_id: str | None = None, nonce: str | None = None,
                      now: float | None = None) -> tuple[str | None, dict]:
-        """(subject, token claims) for the bag a run ended with: the flow's Application
-        claims, or the custom policy's relying-party OutputClaims (with claim resolvers)."""
+        """(user, token claims) for the bag a run ended with: the flow's Application claims,
+        or the custom policy's relying-party OutputClaims (with claim resolvers).  ``user``
+        (the objectId) becomes ``sub`` unless the claims carry another ``sub``."""
         if self.custom is None:
             return bag.get(journey.relying_party.subject_claim), output_claims(
                 bag, journey.relying_party.output_claims)
@@ -153,7 +154,7 @@ class PolicyContext:
                                     now=time.time() if now is None else now)
         resolvers["policy"] = self.policy  # DefaultValue="{policy}" (the docs' tfp recipe)
         return token_claims(self.custom.output_claims, self.custom.subject_claim, bag,
-                            resolvers)
+                            resolvers, self.custom.identity_claim)
 
     def sign(self, payload: dict) -> str:
         """Sign with the tenant's key (user flows) or the policy's JwtIssuer key container."""

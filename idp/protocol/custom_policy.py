@@ -51,6 +51,9 @@ class CustomPolicyRuntime:
     output_claims: tuple[OutputClaimSpec, ...]
     subject_claim: str
     config: dict[str, Any] = field(default_factory=dict)
+    #: the account's identity in codes and refresh tokens (JwtIssuer metadata
+    #: ``issuer_refresh_token_user_identity_claim_type``)
+    identity_claim: str = "objectId"
     #: the relying party's ``Token`` endpoint journey (RedeemRefreshToken), run at refresh
     refresh_journey: Journey | None = None
 
@@ -121,7 +124,8 @@ def build_runtime(merged: MergedPolicy, journey: Journey, config: dict | None = 
         refresh_token_lifetime=refresh, rolling_refresh_token_lifetime=rolling,
         signing_container=container or DEFAULT_SIGNING_CONTAINER, output_claims=specs,
         subject_claim=subject, config={**(config or {}), "custom_policy": merged.policy_id},
-        refresh_journey=refresh_journey)
+        refresh_journey=refresh_journey,
+        identity_claim=meta.get("issuer_refresh_token_user_identity_claim_type") or "objectId")
 
 
 def _enforce_id_token_hint(merged: MergedPolicy) -> bool:

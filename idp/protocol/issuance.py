@@ -47,12 +47,11 @@ def complete(tx: FlowTransaction, ctx: PolicyContext, journey: Journey, bag: dic
     now = int(time.time())
     subject, claims = ctx.token_claims(journey, bag, client_id=tx.client_id,
                                        correlation_id=tx.id, nonce=req.nonce, now=now)
-    if not subject:
+    problem = _subject_problem(ctx, subject)
+    if problem:
         tx.status = "failed"
         return error_to_app(req.redirect_uri, req.response_mode, req.state, B2CError(
-            None, error="server_error", message=(
-                f"The policy '{ctx.policy}' sends no subject: its SubjectNamingInfo claim "
-                "has no value at the end of the journey.")))
+            None, error="server_error", message=problem))
     kmsi = bool(bag.get("keepMeSignedIn")) and bool(props.get("keep_me_signed_in"))
     auth_time, new_cookie, max_age = _session(tx, ctx, subject, sso, now,
                                               bool(bag.get("mfaCompleted")), kmsi)
@@ -87,6 +86,20 @@ def complete(tx: FlowTransaction, ctx: PolicyContext, journey: Journey, bag: dic
     if new_cookie:
         set_cookie(response, sessions.COOKIE, new_cookie, max_age=max_age)
     return response
+
+
+def _subject_problem(ctx: PolicyContext, subject: str | None) -> str | None:
+    """Why ``subject`` (the account's identity) cannot be issued (None when it can).  Codes,
+    refresh tokens and sessions keep it as the account's objectId (36 characters)."""
+    if not subject:
+        return (f"The policy '{ctx.policy}' sends no subject: its SubjectNamingInfo claim has "
+                "no value at the end of the journey.")
+    if len(subject) > 36:
+        return (f"The policy '{ctx.policy}' identifies the account by a value longer than 36 "
+                "characters; B2C Lab keeps codes, refresh tokens and sessions by the account's "
+                "objectId: keep issuer_refresh_token_user_identity_claim_type objectId and "
+                "read the account (AAD-UserReadUsingObjectId) before SendClaims.")
+    return None
 
 
 def set_cookie(response, name: str, value: str, max_age: int | None = None) -> None:

@@ -65,10 +65,16 @@ def _typed(value: Any, data_type: str) -> Any:
 
 
 def token_claims(specs, subject_claim: str, bag: Mapping[str, Any],
-                 resolvers: Mapping[str, str]) -> tuple[str | None, dict[str, Any]]:
-    """(subject, claims) for the token: the subject is the value of the token claim
-    SubjectNamingInfo names (the issuer writes it as ``sub``; another claim of that name in the
-    list stays, e.g. ``oid``); empty claims are left out, as B2C leaves them out."""
+                 resolvers: Mapping[str, str], identity_claim: str = "objectId",
+                 ) -> tuple[str | None, dict[str, Any]]:
+    """(user, claims) for the token; empty claims are left out, as B2C leaves them out.
+
+    ``user`` identifies the account in codes, refresh tokens and the SSO session: the bag's
+    ``identity_claim`` (the JwtIssuer's ``issuer_refresh_token_user_identity_claim_type``,
+    objectId), else the subject.  The subject is the value of the token claim SubjectNamingInfo
+    names; the issuer writes ``user`` as ``sub``, so ``claims`` carries ``sub`` only when the
+    subject is another value.
+    """
     out: dict[str, Any] = {}
     for spec in specs:
         value = bag.get(spec.claim)
@@ -80,5 +86,8 @@ def token_claims(specs, subject_claim: str, bag: Mapping[str, Any],
     subject = out.get(subject_claim)
     if subject is None:  # SubjectNamingInfo may name a bag claim that is not sent
         subject = bag.get(subject_claim)
-    out.pop("sub", None)  # the issuer writes ``sub`` from the subject
-    return (None if subject is None else str(subject)), out
+    out.pop("sub", None)
+    user = bag.get(identity_claim) or subject
+    if subject is not None and user is not None and str(subject) != str(user):
+        out["sub"] = str(subject)  # overrides the issuer's sub (the payload is updated)
+    return (None if user is None else str(user)), out

@@ -349,3 +349,18 @@ def test_client_credentials_at_a_custom_policy_use_its_lifetime_and_key(client, 
     claims = jwt.decode(body["access_token"], jwks(client)).claims
     assert body["expires_in"] == 3600 and claims["exp"] - claims["iat"] == 3600
     assert isinstance(claims["exp"], int) and claims["acr"] == "b2c_1a_signup_signin"
+
+
+def test_subject_naming_info_may_name_another_claim(flow, client, app, pack):
+    """sub is the claim SubjectNamingInfo names; codes and refresh tokens still follow the
+    account by objectId (issuer_refresh_token_user_identity_claim_type)."""
+    variant = relying_party_variant(pack, "B2C_1A_susi_email_sub", b"").replace(
+        b'<SubjectNamingInfo ClaimType="sub" />', b'<SubjectNamingInfo ClaimType="email" />')
+    upload(app, variant)
+    body = code_flow(flow, policy="B2C_1A_susi_email_sub", email="subject@example.com")
+    claims = jwt.decode(body["id_token"], jwks(client, "B2C_1A_susi_email_sub")).claims
+    assert claims["sub"] == "subject@example.com" and claims["email"] == "subject@example.com"
+    rp = flow.rp()
+    refreshed = flow.token({"grant_type": "refresh_token", "refresh_token": body["refresh_token"]},
+                           auth=(rp["client_id"], rp["secret"]), policy="B2C_1A_susi_email_sub")
+    assert refreshed.status_code == 200, refreshed.get_json()
