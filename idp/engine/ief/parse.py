@@ -23,8 +23,8 @@ from .schema import CHILDREN, ELEMENTS, REQUIRED
 #: B2C's limit for one policy file ("Custom policy file size: 1024 KB", service limits page)
 MAX_BYTES = 1024 * 1024
 _NS = f"{{{NAMESPACE}}}"
-#: B2C names every custom policy B2C_1A_...; the emulator refuses other ids rather than
-#: prefixing them silently (choice: unverified whether the portal adds the prefix itself).
+#: "This identifier must be prefixed by B2C_1A_" (TrustFrameworkPolicy reference); refused,
+#: never prefixed silently
 _POLICY_ID = re.compile(r"B2C_1A_[A-Za-z0-9_.-]{1,100}\Z", re.IGNORECASE)
 #: the elements whose Id must be unique within one file, under their container
 _UNIQUE = {"ClaimsSchema": "ClaimType", "ClaimsTransformations": "ClaimsTransformation",
@@ -69,11 +69,21 @@ def parse_policy(data: bytes | str, tenant: str | Collection[str] | None = None)
     return policy
 
 
+_DECLARED = re.compile(rb"""^<\?xml[^>]*encoding=["']([A-Za-z0-9._-]+)["']""")
+
+
 def _decode(raw: bytes) -> str:
-    for encoding in ("utf-8-sig", "utf-16"):
+    """The file as text, for download: by its byte-order mark, else UTF-8, else the encoding
+    its XML declaration names (as the parser reads it)."""
+    if raw.startswith((b"\xff\xfe", b"\xfe\xff")):
+        encodings = ["utf-16"]
+    else:
+        declared = _DECLARED.match(raw.removeprefix(b"\xef\xbb\xbf"))
+        encodings = ["utf-8-sig"] + ([declared.group(1).decode()] if declared else [])
+    for encoding in encodings:
         try:
             return raw.decode(encoding)
-        except UnicodeDecodeError:
+        except (UnicodeDecodeError, LookupError):
             continue
     raise PolicyError("The file is not UTF-8 text. Save the policy as UTF-8 and upload it again.")
 

@@ -51,6 +51,18 @@ def test_text_and_bytes_give_the_same_policy():
         "B2C_1A_TrustFrameworkExtensions"
 
 
+def test_a_file_in_another_declared_encoding_keeps_its_text():
+    text = policy("B2C_1A_Mine", '<Contacts><Contact Id="c"><DisplayName>Zoë</DisplayName>'
+                                 "</Contact></Contacts>", base=None)
+    latin = parse_policy(text.replace('encoding="utf-8"', 'encoding="ISO-8859-1"')
+                         .encode("latin-1"))
+    assert "Zoë" in latin.text
+    assert "Zoë" in parse_policy(text.replace('encoding="utf-8"', 'encoding="utf-16"')
+                                 .encode("utf-16")).text
+    assert refused(text.encode("latin-1")).message == (
+        "The file is not UTF-8 text. Save the policy as UTF-8 and upload it again.")
+
+
 def test_another_tenants_file_is_refused_in_b2cs_words():
     error = refused(raw("SignUpOrSignin"), tenant=TENANT)
     assert error.message == (
