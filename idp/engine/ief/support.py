@@ -97,7 +97,10 @@ ELEMENTS: frozenset[str] = frozenset({
 #: elements read only with these values (``*`` ends a prefix); another value is refused as not
 #: supported yet rather than ignored
 ELEMENT_VALUES: dict[str, tuple[str, ...]] = {
-    "EnabledForUserJourneys": ("Always",),          # the profile always runs
+    # idp.engine.ief.pipeline.disabled_reason
+    "EnabledForUserJourneys": ("Always", "True", "Never", "False", "OnClaimsExistence",
+                               "OnItemExistenceInStringCollectionClaim",
+                               "OnItemAbsenceInStringCollectionClaim"),
     "LoadUri": ("~/*",),                            # the built-in templates, no custom HTML
 }
 

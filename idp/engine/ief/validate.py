@@ -181,6 +181,12 @@ def _unsupported(merged: MergedPolicy, support) -> list[PolicyProblem]:
             continue
         where = merged.where(f"TechnicalProfile '{ident}'", profile.element)
         name = profile.protocol_name
+        if (profile.enabled_for_user_journeys or "").lower().startswith("on") and not any(
+                key.lower() == "claimtypeonwhichtoenable" for key in profile.metadata):
+            problems.append(PolicyProblem(
+                "invalid", f"TechnicalProfile '{ident}' is EnabledForUserJourneys "
+                           f"{profile.enabled_for_user_journeys} but has no metadata item "
+                           "ClaimTypeOnWhichToEnable naming the claim it depends on.", where))
         if not name:
             problems.append(PolicyProblem("invalid", f"TechnicalProfile '{ident}' has no "
                                           "Protocol (nor an IncludeTechnicalProfile that "

@@ -320,16 +320,27 @@ def test_what_a_page_would_silently_drop_is_named(blocks, message, where):
     assert [(p.message, p.where) for p in problems][:1] == [(message, where)]
 
 
-def test_a_profile_enabled_only_sometimes_is_named():
-    profile = provider('<TechnicalProfile Id="SelfAsserted-LocalAccountSignin-Email">'
-                       "<EnabledForUserJourneys>OnClaimsExistence</EnabledForUserJourneys>"
+def enabled(value: str, metadata: str = "") -> list:
+    profile = provider('<TechnicalProfile Id="AAD-UserReadUsingObjectId">'
+                       f"<Metadata>{metadata}</Metadata>"
+                       f"<EnabledForUserJourneys>{value}</EnabledForUserJourneys>"
                        "</TechnicalProfile>")
-    [problem] = mine(profile + SIGN_UP_OR_SIGN_IN, "B2C_1A_MineRP")
-    assert problem.message == ("<EnabledForUserJourneys>OnClaimsExistence"
-                               "</EnabledForUserJourneys> is not supported by this emulator "
-                               "yet.")
-    assert problem.where == ("TechnicalProfile 'SelfAsserted-LocalAccountSignin-Email' in "
-                             "B2C_1A_MineRP (line 4)")
+    return mine(profile + SIGN_UP_OR_SIGN_IN, "B2C_1A_MineRP")
+
+
+def test_enabled_for_user_journeys_takes_the_values_that_run():
+    condition = '<Item Key="ClaimTypeOnWhichToEnable">objectId</Item>'
+    assert enabled("Never") == [] and enabled("OnClaimsExistence", condition) == []
+    [problem] = enabled("OnClaimsExistence")
+    assert (problem.kind, problem.message) == (
+        "invalid", "TechnicalProfile 'AAD-UserReadUsingObjectId' is EnabledForUserJourneys "
+                   "OnClaimsExistence but has no metadata item ClaimTypeOnWhichToEnable naming "
+                   "the claim it depends on.")
+    [problem] = enabled("Sometimes")
+    assert problem.message == ("<EnabledForUserJourneys>Sometimes</EnabledForUserJourneys> is "
+                               "not supported by this emulator yet.")
+    assert problem.where == ("TechnicalProfile 'AAD-UserReadUsingObjectId' in B2C_1A_MineRP "
+                             "(line 4)")
 
 
 def test_the_facebook_profile_of_the_social_pack_is_named_precisely():
