@@ -225,13 +225,13 @@ def _check_unique_ids(policy: PolicyFile) -> None:
     for profile in root.findall(f"{_NS}ClaimsProviders/{_NS}ClaimsProvider/"
                                 f"{_NS}TechnicalProfiles/{_NS}TechnicalProfile"):
         ident = profile.get("Id", "")
-        if ident in seen_profiles:
+        if ident.lower() in seen_profiles:   # Ids compare without regard to case, as in B2C
             raise PolicyError(f"TechnicalProfile '{ident}' is defined twice in "
-                              f"{policy.policy_id} (lines {seen_profiles[ident]} and "
+                              f"{policy.policy_id} (lines {seen_profiles[ident.lower()]} and "
                               f"{policy.line_of(profile)}); define it once, or put the "
                               "override in a policy that inherits from this one.",
                               where=f"TechnicalProfile '{ident}'", line=policy.line_of(profile))
-        seen_profiles[ident] = policy.line_of(profile)
+        seen_profiles[ident.lower()] = policy.line_of(profile)
 
 
 def _no_duplicates(policy: PolicyFile, elements, item: str, attribute: str) -> None:
@@ -241,12 +241,12 @@ def _no_duplicates(policy: PolicyFile, elements, item: str, attribute: str) -> N
         if key is None:
             raise PolicyError(f"A {item} in {policy.policy_id} has no {attribute} attribute.",
                               where=item, line=policy.line_of(element))
-        if key in seen:
+        if key.lower() in seen:   # Ids compare without regard to case, as in B2C
             raise PolicyError(f"{item} with {attribute} '{key}' appears twice in "
-                              f"{policy.policy_id} (lines {seen[key]} and "
+                              f"{policy.policy_id} (lines {seen[key.lower()]} and "
                               f"{policy.line_of(element)}).", where=f"{item} '{key}'",
                               line=policy.line_of(element))
-        seen[key] = policy.line_of(element)
+        seen[key.lower()] = policy.line_of(element)
 
 
 def _split(tag: str) -> tuple[str, str]:

@@ -185,8 +185,8 @@ def test_an_id_defined_twice_in_one_file_is_named_with_both_lines():
                                     "(lines 5 and 7)")
     claims = policy("B2C_1A_Mine", """<BuildingBlocks><ClaimsSchema>
       <ClaimType Id="a"><DataType>string</DataType></ClaimType>
-      <ClaimType Id="a"><DataType>int</DataType></ClaimType></ClaimsSchema></BuildingBlocks>""")
-    assert refused(claims).message == ("ClaimType with Id 'a' appears twice in B2C_1A_Mine "
+      <ClaimType Id="A"><DataType>int</DataType></ClaimType></ClaimsSchema></BuildingBlocks>""")
+    assert refused(claims).message == ("ClaimType with Id 'A' appears twice in B2C_1A_Mine "
                                        "(lines 5 and 6).")
 
 
