@@ -215,7 +215,7 @@ def _merge_children(target, source, policy: PolicyFile, origins: Origins,
                                      or _local(element.tag) in _KEYED
                                      or _local(element.tag) in _BEHAVIOUR
                                      or _local(element.tag) in _ORDER):
-            existing.attrib.update(element.attrib)
+            _update_attributes(existing, element)
             _merge_children(existing, element, policy, origins)
         elif existing is not None:       # a single-valued element: the child's wins
             _replace(target, existing, element, policy, origins)
@@ -233,7 +233,7 @@ def _merge_keyed(target, source, policy: PolicyFile, origins: Origins, keyed) ->
         if existing is None:
             index[_key(element, key)] = _insert(target, element, policy, origins)
         elif item in _MERGED_BY_ID:
-            existing.attrib.update(element.attrib)
+            _update_attributes(existing, element)
             _merge_children(existing, element, policy, origins)
         else:   # a claim, a metadata item, a step: the child's replaces it in place
             index[_key(element, key)] = _replace(target, existing, element, policy, origins)
@@ -262,7 +262,7 @@ def _merge_by_behaviour(target, source, policy: PolicyFile, origins: Origins) ->
 def _merge_claims_providers(target, source, policy: PolicyFile, origins: Origins) -> None:
     """Profiles merge by Id wherever they are; a new profile joins its provider (matched by
     Domain, else DisplayName) or a new one."""
-    profiles = {p.get("Id"): p for p in target.iter(f"{_NS}TechnicalProfile")
+    profiles = {p.get("Id").lower(): p for p in target.iter(f"{_NS}TechnicalProfile")
                 if p.get("Id") is not None}
     for provider in source.findall(f"{_NS}ClaimsProvider"):
         home = _matching_provider(target, provider)
@@ -280,12 +280,19 @@ def _merge_claims_providers(target, source, policy: PolicyFile, origins: Origins
         if container is None:
             container = _insert(home, ET.Element(f"{_NS}TechnicalProfiles"), policy, origins)
         for profile in provider.findall(f"{_NS}TechnicalProfiles/{_NS}TechnicalProfile"):
-            existing = profiles.get(profile.get("Id"))
+            existing = profiles.get((profile.get("Id") or "").lower())
             if existing is None:
-                profiles[profile.get("Id")] = _insert(container, profile, policy, origins)
+                profiles[(profile.get("Id") or "").lower()] = _insert(container, profile, policy,
+                                                                     origins)
             else:
-                existing.attrib.update(profile.attrib)
+                _update_attributes(existing, profile)
                 _merge_children(existing, profile, policy, origins)
+
+
+def _update_attributes(existing, element) -> None:
+    """The child's attributes override the base's, except the Id: it matched without regard to
+    case, and the base's spelling stays the one every reference and claim uses."""
+    existing.attrib.update({k: v for k, v in element.attrib.items() if k != "Id"})
 
 
 def _counterpart(target, element):
@@ -293,7 +300,8 @@ def _counterpart(target, element):
     (``LocalizedResources`` and the like sit side by side under one parent)."""
     if element.get("Id") is None:
         return target.find(element.tag)
-    return next((e for e in target.findall(element.tag) if e.get("Id") == element.get("Id")),
+    wanted = element.get("Id").lower()
+    return next((e for e in target.findall(element.tag) if (e.get("Id") or "").lower() == wanted),
                 None)
 
 
@@ -334,13 +342,17 @@ def _copy(element, policy: PolicyFile, origins: Origins):
     return copied
 
 
+#: keys that are Ids or references to Ids, which B2C matches without regard to case
+_ID_KEYS = ("Id", "ClaimTypeReferenceId", "ReferenceId")
+
+
 def _key(element, key):
     if isinstance(key, tuple):
         return tuple(element.get(k) for k in key)
     value = element.get(key)
     if value is None and _local(element.tag) in _ALT_KEY:
         return ("control", element.get(_ALT_KEY[_local(element.tag)]))
-    return value
+    return value.lower() if value is not None and key in _ID_KEYS else value
 
 
 def _order(step) -> int:

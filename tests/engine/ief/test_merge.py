@@ -255,6 +255,24 @@ def test_references_take_the_spelling_of_the_id_they_name(local):
     assert "surname" in outputs and "surName" not in outputs
 
 
+def test_a_child_matches_the_bases_ids_without_regard_to_case(local):
+    child = policy("B2C_1A_Case", """<BuildingBlocks><ClaimsSchema>
+      <ClaimType Id="DisplayName"><DisplayName>Shown name</DisplayName></ClaimType>
+      </ClaimsSchema></BuildingBlocks>""" + """<ClaimsProviders><ClaimsProvider>
+      <DisplayName>Local Account</DisplayName><TechnicalProfiles>
+      <TechnicalProfile Id="LOGIN-NonInteractive"><Metadata>
+        <Item Key="response_types">code</Item></Metadata></TechnicalProfile>
+      </TechnicalProfiles></ClaimsProvider></ClaimsProviders>""")
+    merged = merge_chain(with_file(local, child), "B2C_1A_Case")
+    assert [i for i in merged.claim_types if i.lower() == "displayname"] == ["displayName"]
+    assert merged.claim_types["displayName"].display_name == "Shown name"
+    assert [i for i in merged.technical_profiles if i.lower() == "login-noninteractive"] == [
+        "login-NonInteractive"]        # the base's spelling stays
+    profile = merged.technical_profiles["login-NonInteractive"]
+    assert profile.metadata["response_types"] == "code"
+    assert profile.metadata["ProviderName"] == "https://sts.windows.net/"
+
+
 def test_include_cycles_and_missing_includes_are_named(local):
     def profiles(body):
         return policy("B2C_1A_Inc", f"""<ClaimsProviders><ClaimsProvider>
