@@ -23,13 +23,14 @@ from flask.cli import AppGroup
 from labs import model
 from labs.readme import all_labs
 
-from . import labs_social
+from . import labs_ief, labs_social
 from .engine.connectors import STEP_LABELS
 from .extensions import db
 from .graph.permissions import GRAPH_APP_ID
 from .models import (ApiConnector, AppRegistration, AppRoleAssignment, AuditRecord,
-                     AuthorizationCode, DirectoryUser, FlowTransaction, IdentityProvider,
-                     MailMessage, RefreshToken, SsoSession, UserAttribute, UserFlow)
+                     AuthorizationCode, CustomPolicy, DirectoryUser, FlowTransaction,
+                     IdentityProvider, MailMessage, PolicyKey, RefreshToken, SsoSession,
+                     UserAttribute, UserFlow)
 from .models import ClientSecret
 from .seed import RP_DEMO, SEEDED_FLOWS, prepare_database
 from .store.hashing import digest_matches, token_digest
@@ -170,11 +171,12 @@ def _solve_flow(item: model.UserFlow) -> None:
 
 def reset() -> None:
     """Back to the seeded tenant: every user, run, grant, mail, audit record, connector,
-    identity provider, custom attribute, non-seeded app and flow goes; admin accounts and the
-    signing key stay."""
+    identity provider, custom attribute, custom policy, policy key, non-seeded app and flow
+    goes; admin accounts and the signing key stay."""
     for model_class in (AuthorizationCode, RefreshToken, SsoSession, FlowTransaction,
                         MailMessage, AuditRecord, AppRoleAssignment, ApiConnector,
-                        UserAttribute, DirectoryUser, IdentityProvider):
+                        UserAttribute, DirectoryUser, IdentityProvider, CustomPolicy,
+                        PolicyKey):
         db.session.execute(db.delete(model_class))
     seeded = {name.lower() for name, _config in SEEDED_FLOWS}
     for flow in db.session.execute(db.select(UserFlow)).scalars():
@@ -472,3 +474,4 @@ EXTRA_KINDS[model.OptionalAttributes] = (_check_optional_attributes,
                                          _solve_optional_attributes)
 
 EXTRA_KINDS.update(labs_social.kinds(Item))  # lab 06: identity providers
+EXTRA_KINDS.update(labs_ief.kinds(Item))  # lab 07: custom policies

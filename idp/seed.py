@@ -1,8 +1,9 @@
 """First-run set-up, idempotent: apply migrations, then make sure the seeded tenant exists.
 
 Seeds tenant ``contoso``, user flow ``B2C_1_susi``, app registrations ``rp-demo`` and
-``webapp1``, the ``b2c-extensions-app``, the signing key and an admin account whose random
-password is printed once.  The sample app's client secret is written to
+``webapp1``, the ``b2c-extensions-app``, the two Identity Experience Framework apps (as the
+"Get started with custom policies" tutorial registers them), the signing key and an admin
+account whose random password is printed once.  The sample app's client secret is written to
 ``instance/rp_demo_client.json`` (as a developer would copy it from the portal into the app's
 configuration).
 """
@@ -20,6 +21,7 @@ from sqlalchemy.exc import IntegrityError
 
 from .extensions import db
 from .models import AdminAccount, AppRegistration, ClientSecret, Tenant, UserFlow
+from .models._base import new_guid
 from .store.hashing import hash_password, token_digest
 from .store.keys import ensure_signing_key
 
@@ -43,6 +45,9 @@ SEEDED_FLOWS = (("B2C_1_susi", SUSI_CONFIG), ("B2C_1_profile_edit", PROFILE_EDIT
                 ("B2C_1_password_reset", PASSWORD_RESET_CONFIG))
 #: the sample app's own API (Expose an API), which its Call API page uses
 RP_DEMO_API_SCOPE = "demo.read"
+IEF_APP = "IdentityExperienceFramework"
+PROXY_IEF_APP = "ProxyIdentityExperienceFramework"
+IEF_SCOPE = "user_impersonation"
 
 
 @dataclass
@@ -105,7 +110,7 @@ def _user_flow(result: SeedResult) -> None:
                                     config=config))
 
 
-def _seeded_apps(base: str) -> list[dict]:
+def _seeded_apps(base: str, ief_client_id: str) -> list[dict]:
     tenant = current_app.config["IDP_TENANT_NAME"]
     return [
         {"name": RP_DEMO, "platform": "web",
@@ -122,13 +127,15 @@ def _seeded_apps(base: str) -> list[dict]:
          "implicit_id_tokens": True},
         {"name": "b2c-extensions-app. Do not modify. Used by AADB2C for storing user data.",
          "platform": "web", "redirect_uris": []},
+        *_ief_apps(base, tenant, ief_client_id),
     ]
 
 
 def _apps(result: SeedResult) -> None:
     base = current_app.config["IDP_PUBLIC_URL"]
     existing = {a.name: a for a in db.session.execute(db.select(AppRegistration)).scalars()}
-    for spec in _seeded_apps(base):
+    ief = existing.get(IEF_APP)
+    for spec in _seeded_apps(base, ief.client_id if ief else new_guid()):
         if spec["name"] not in existing:
             app = AppRegistration(**spec)
             db.session.add(app)
@@ -147,6 +154,33 @@ def _apps(result: SeedResult) -> None:
                 app.front_channel_logout_url = app.front_channel_logout_url.replace(old, base, 1)
         result.notes.append(f"Public URL changed from {old} to {base}: redirect URIs updated.")
     tenant.seeded_public_url = base
+
+
+def _ief_apps(base: str, tenant: str, ief_client_id: str) -> list[dict]:
+    """IdentityExperienceFramework (web, exposes ``user_impersonation``) and
+    ProxyIdentityExperienceFramework (public client, granted that scope), with admin consent
+    to openid and offline_access, as the tutorial's steps leave them.  B2C's redirect URI is
+    ``https://{tenant}.b2clogin.com/{tenant}.onmicrosoft.com``: ours is this server's URL."""
+    oidc = [{"resource_client_id": "00000003-0000-0000-c000-000000000000", "value": value,
+             "type": "Delegated", "admin_consent": True}
+            for value in ("openid", "offline_access")]
+    return [
+        {"name": IEF_APP, "platform": "web", "client_id": ief_client_id,
+         "supported_account_types": "single",
+         "redirect_uris": [f"{base}/{tenant}.onmicrosoft.com"],
+         "app_id_uri": f"https://{tenant}.onmicrosoft.com/{ief_client_id}",
+         "exposed_scopes": [{"id": new_guid(), "value": IEF_SCOPE,
+                             "admin_consent_display_name": f"Access {IEF_APP}",
+                             "admin_consent_description": f"Allow the application to access "
+                                                          f"{IEF_APP} on behalf of the signed-in "
+                                                          "user.",
+                             "enabled": True}],
+         "api_permissions": [*oidc]},
+        {"name": PROXY_IEF_APP, "platform": "public", "supported_account_types": "single",
+         "redirect_uris": ["myapp://auth"], "allow_public_client_flows": True,
+         "api_permissions": [*oidc, {"resource_client_id": ief_client_id, "value": IEF_SCOPE,
+                                     "type": "Delegated", "admin_consent": True}]},
+    ]
 
 
 def _admin(result: SeedResult) -> None:

@@ -75,9 +75,11 @@ class MailboxCode:
 
 @dataclass(frozen=True)
 class Upload:
-    """Choose ``file`` (a path inside the lab's folder) in the file field labelled ``label``."""
+    """Choose ``file`` (a path inside the lab's folder) in the file field labelled ``label``;
+    with ``folder``, a file of that folder you downloaded and edited (see ``Download``)."""
     label: str
     file: str
+    folder: str = ""
 
 
 @dataclass(frozen=True)
@@ -255,3 +257,93 @@ class FlowIdentityProviders:
     """The user flow ``flow`` shows these identity providers (by name) on its sign-in page."""
     flow: str
     providers: tuple[str, ...]
+# --- files the attendee downloads and edits outside the browser (lab 07) ---------------------
+# The README words each edit; the browser walk and ``labs solve`` apply the same edits to a copy
+# of ``Download.fixture`` (``labs.files``), so what the attendee pastes is what is tested.
+
+@dataclass(frozen=True)
+class Download:
+    """Download ``url`` and keep its folder ``folder`` as your working copy.  External: the
+    walk and ``labs solve`` copy ``fixture`` instead (the same files, read from outside the
+    project: a path relative to the project's parent folder)."""
+    url: str
+    folder: str
+    fixture: str
+    words: str
+
+
+@dataclass(frozen=True)
+class ReplaceAll:
+    """In each of ``files`` (of the working folder), replace every ``old`` with ``new`` (a
+    value copied earlier: ``{name}``), ``what`` in the README."""
+    files: tuple[str, ...]
+    old: str
+    new: str
+    what: str
+
+
+@dataclass(frozen=True)
+class PasteSnippet:
+    """In ``file``, paste ``snippet`` (XML shown in the README; ``{base}`` is B2C Lab's
+    address) just after the text ``anchor`` (or just before it, with ``before``)."""
+    file: str
+    snippet: str
+    anchor: str
+    before: bool = False
+
+
+@dataclass(frozen=True)
+class DeleteLines:
+    """In ``file``, delete ``text`` (matched whatever its indentation); ``why`` in the README."""
+    file: str
+    text: str
+    why: str
+
+
+FileEdit = ReplaceAll | PasteSnippet | DeleteLines
+Action = Action | Download | FileEdit
+
+
+# --- end-state kinds of lab 07 (check / solve in idp.labs_ief) -------------------------------
+
+@dataclass(frozen=True)
+class PolicyKeyContainer:
+    """A policy key container ``name`` (with its B2C_1A_ prefix) holding a generated RSA key
+    for ``usage`` (sig or enc)."""
+    name: str
+    usage: str
+
+
+@dataclass(frozen=True)
+class StarterPackPolicy:
+    """The custom policy ``policy_id`` uploaded from the starter pack's ``file`` with its
+    placeholders replaced.  ``edits`` are the lab's edits of that file, in order: solve uploads
+    the file with all of them applied (``fixture``: where solve reads the pack)."""
+    policy_id: str
+    file: str
+    fixture: str
+    edits: tuple = ()
+
+
+@dataclass(frozen=True)
+class TransformedClaim:
+    """The relying party ``policy_id`` returns ``claim``, made by a ``method`` claims
+    transformation that a technical profile of its journey runs.  Solve uploads ``uploads``
+    (StarterPackPolicy items) with the lab's edits."""
+    policy_id: str
+    claim: str
+    method: str
+    uploads: tuple = ()
+
+
+@dataclass(frozen=True)
+class RestValidation:
+    """In ``policy_id``, the self-asserted profile ``page`` validates with a RESTful profile
+    whose ServiceUrl ends with ``path``, before ``before`` (so a refusal writes nothing), and
+    the relying party returns the REST answer's ``claim``.  Solve uploads ``uploads``."""
+    policy_id: str
+    page: str
+    path: str
+    before: str
+    claim: str
+    uploads: tuple = ()

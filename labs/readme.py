@@ -10,8 +10,9 @@ import importlib
 import pkgutil
 from pathlib import Path
 
-from .model import (Choose, Click, Copy, Fill, Go, Hidden, Lab, MailboxCode, Nav, Paste,
-                    PortalTab, See, Tick, Upload)
+from .model import (Choose, Click, Copy, DeleteLines, Download, Fill, Go, Hidden, Lab,
+                    MailboxCode, Nav, Paste, PasteSnippet, PortalTab, ReplaceAll, See, Tick,
+                    Upload)
 
 LABS_DIR = Path(__file__).resolve().parent
 
@@ -61,8 +62,20 @@ def words(action) -> str:
         return (f"Open the **Mailbox** (`/mailbox`) in another tab, copy the 6-digit code and "
                 f"paste it into **{action.label}**.")
     if isinstance(action, Upload):
-        return (f"In **{action.label}**, choose the file `{action.file}` from this lab's "
-                "folder.")
+        folder = f"your `{action.folder}` folder" if action.folder else "this lab's folder"
+        return f"In **{action.label}**, choose the file `{action.file}` from {folder}."
+    if isinstance(action, Download):
+        return action.words
+    if isinstance(action, ReplaceAll):
+        files = ", ".join(f"`{name}`" for name in action.files)
+        return f"In {files}, replace every `{action.old}` with {action.what}."
+    if isinstance(action, PasteSnippet):
+        where = "just before" if action.before else "just after"
+        return (f"In `{action.file}`, paste this {where} `{action.anchor}`:"
+                + code_block(action.snippet))
+    if isinstance(action, DeleteLines):
+        return f"In `{action.file}`, delete these lines ({action.why}):" + code_block(
+            action.text)
     if isinstance(action, Copy):
         return f"Copy the **{action.what}** shown on the page: you paste it in a later step."
     if isinstance(action, Paste):
@@ -72,6 +85,12 @@ def words(action) -> str:
     if isinstance(action, Hidden):
         return f"You should not see {action.words}."
     raise TypeError(action)
+
+
+def code_block(xml: str) -> str:
+    """XML under a list item of a step (indented to stay in it), with B2C Lab's address."""
+    lines = ["", "", "```xml", *xml.replace("{base}", DEFAULT_BASE).splitlines(), "```"]
+    return "\n".join(("     " + line).rstrip() for line in lines)
 
 
 def render(lab: Lab) -> str:

@@ -24,7 +24,8 @@ class ConnectorServer:
     def __call__(self, environ, start_response):
         request = Request(environ)
         self.received.append({"json": request.get_json(silent=True),
-                              "headers": dict(request.headers)})
+                              "headers": dict(request.headers), "method": request.method,
+                              "form": request.form.to_dict(), "args": request.args.to_dict()})
         if self.delay:
             time.sleep(self.delay)  # the endpoint's own slowness, not a wait in a test
         text = self.body if isinstance(self.body, str) else json.dumps(self.body)

@@ -8,6 +8,7 @@ from __future__ import annotations
 from .federation import Federation
 from .federation_accounts import (PostFederationSignup, ReadUsingAlternativeSecurityId,
                                   WriteUsingAlternativeSecurityId)
+from .ief.handlers import HANDLERS as CUSTOM_POLICY_HANDLERS
 from .journey import Continue, StepContext
 from .mfa import Mfa
 from .rest_api import PreTokenIssuance
@@ -37,4 +38,5 @@ HANDLERS = {
     "RestApiPostFederationSignup": PostFederationSignup(),
     "SelfAssertedSocial": SelfAssertedSocial(),
     "DirectoryWriteFederated": WriteUsingAlternativeSecurityId(),
+    **CUSTOM_POLICY_HANDLERS,  # custom policies' technical profiles (idp.engine.ief)
 }

@@ -38,7 +38,11 @@ class Precondition:
             holds = bag.get(claim) not in (None, "", [])
             described = f"{claim} exists" if holds else f"{claim} does not exist"
         elif self.kind == "ClaimEquals":
-            holds = str(bag.get(claim)) == self.values[1]
+            value = bag.get(claim)
+            # a boolean claim equals "true"/"false" whatever the case (custom policies write
+            # <Value>true</Value>; the bag holds True)
+            holds = (str(value).lower() == self.values[1].lower() if isinstance(value, bool)
+                     else str(value) == self.values[1])
             described = f"{claim} {'equals' if holds else 'does not equal'} '{self.values[1]}'"
         else:
             raise ValueError(f"unknown precondition {self.kind}")
@@ -63,6 +67,9 @@ class ClaimRef:
     #: the options of DropdownSingleSelect, RadioSingleSelect and CheckboxMultiSelect
     choices: tuple[str, ...] = ()
     label_id: str = ""                   # a page StringId for the label (``password``...)
+    #: a regular expression the value must match (a custom policy ClaimType's Restriction
+    #: Pattern); the page shows the claim's PatternHelpText when it does not
+    pattern: str = ""
 
 
 @dataclass(frozen=True)

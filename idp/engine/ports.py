@@ -124,3 +124,9 @@ class Ports:
     extensions_app_id: str = ""
     tenant_domain: str = "contoso.onmicrosoft.com"
     federation: Any = None
+    #: custom policies: the RESTful technical profile's HTTP client (``send(RestRequest) ->
+    #: ConnectorResponse``), the policy keys' secrets (``secret(container) -> str``, raising
+    #: LookupError with the reason) and the tenant's id (``{Policy:TenantObjectId}``)
+    rest: Any = None
+    policy_keys: Any = None
+    tenant_id: str = ""

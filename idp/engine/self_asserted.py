@@ -30,7 +30,9 @@ MAX_CODES_SENT = 5
 TEMPLATE_TEXTS = ("heading", "button_cancel", "select_placeholder", "remember_me", "divider_title", "ver_but_send", "ver_but_verify",
                   "ver_but_resend", "ver_but_edit", "ver_input")
 #: problems a ClaimType PatternHelpText override rewords ("the value has the wrong form")
+#: ("error_fieldIncorrect" as a field's problem: its value broke the claim's Restriction Pattern)
 PATTERN_PROBLEMS = frozenset({"invalid_email", "error_notInteger", "error_notBoolean",
+                              "error_fieldIncorrect",
                               "error_passwordTooLong", "error_passwordDigits",
                               "error_passwordLength", "error_passwordClasses"})
 Problem = tuple[str, tuple]  # (StringId, its {0}... arguments)
@@ -232,7 +234,10 @@ def _type_error(ref, value: str) -> str | None:
 
 
 def _input_error(ref, value: str) -> str | None:
-    """Choices must be offered ones; a DateTimeDropdown value must be a real date."""
+    """Choices must be offered ones; a DateTimeDropdown value must be a real date; a value
+    must match its claim's pattern (.NET's Regex.IsMatch: a search, anchored by the pattern)."""
+    if ref.pattern and not _matches(ref.pattern, value):
+        return "error_fieldIncorrect"
     if ref.choices and ref.input_type in ("DropdownSingleSelect", "RadioSingleSelect"):
         return None if value in ref.choices else "error_notAChoice"
     if ref.choices and ref.input_type == "CheckboxMultiSelect":
@@ -243,6 +248,13 @@ def _input_error(ref, value: str) -> str | None:
         except ValueError:
             return "error_notADate"
     return None
+
+
+def _matches(pattern: str, value: str) -> bool:
+    try:
+        return re.search(pattern, value) is not None
+    except re.error:  # a .NET-only construct: the upload validator names it; never a 500
+        return True
 
 
 def _field_problems(ctx: StepContext, values: Mapping[str, Any]) -> dict[str, Problem]:

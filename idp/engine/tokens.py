@@ -39,7 +39,10 @@ def _common(*, iss: str, sub: str, aud: str, now: int, lifetime: int) -> dict[st
 
 
 def _policy_claim(policy: str, style: str) -> dict[str, str]:
-    # acr carries the policy lower-cased (b2c-reference §4.1: "b2c_1a_signup_signin").
+    # acr carries the policy lower-cased (b2c-reference §4.1: "b2c_1a_signup_signin"); "none"
+    # is a custom policy's AuthenticationContextReferenceClaimPattern None: neither claim.
+    if style == "none":
+        return {}
     return {"acr": policy.lower()} if style == "acr" else {"tfp": policy}
 
 

@@ -129,6 +129,10 @@ def _write_federated_account(ctx, profile, claims):
     from .federation_accounts import write_federated_account  # it imports this module
 
     return write_federated_account(ctx, profile, claims)
+def _custom_policy_page(ctx, profile, claims):
+    from .ief.handlers import validate_page  # it imports this module
+
+    return validate_page(ctx, profile, claims)
 
 
 VALIDATORS = {
@@ -139,4 +143,6 @@ VALIDATORS = {
     "AccountDiscovery": discover_account,
     "DirectoryWritePassword": write_password,
     "DirectoryUpdate": update_profile,
+    # a custom policy page's ValidationTechnicalProfiles, run as one chain
+    "IefValidation": _custom_policy_page,
 }

@@ -20,7 +20,7 @@ from .permissions import GRAPH_AUDIENCE, granted_graph_roles, service_principal_
 def graph_token_response(ctx, app) -> dict:
     """The token response body for ``app`` at the user flow ``ctx`` (a PolicyContext)."""
     now = int(time.time())
-    lifetime = ctx.props["token_lifetime_minutes"] * 60
+    lifetime = ctx.access_token_lifetime  # seconds, a user flow's or a custom policy's
     principal = service_principal_id(app.client_id)
     extra = {"appid": app.client_id, "idtyp": "app", "oid": principal,
              "tid": ctx.tenant.tenant_id}

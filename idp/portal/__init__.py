@@ -47,6 +47,7 @@ NAV: list[tuple[str, str]] = [
     ("portal.company_branding.index", "Company branding"),
     ("portal.user_attributes.index", "User attributes"),
     ("portal.user_flows.index", "User flows"),
+    ("portal.ief.index", "Identity Experience Framework"),
     ("portal.api_connectors.index", "API connectors"),
     ("portal.users.index", "Users"),
     ("portal.audit_logs.index", "Audit logs"),
@@ -64,7 +65,7 @@ def _nav():
 def _register_children() -> None:
     """Each blade is a subpackage with its own ``bp``, ``forms.py`` and templates under
     ``templates/portal/<blade>/``; the URL prefix is chosen here, at registration."""
-    from . import (api_connectors, app_registrations, audit_logs, auth, company_branding,
+    from . import (api_connectors, app_registrations, audit_logs, auth, company_branding, ief,
                    identity_providers, labs, overview, runs, tenant, user_attributes, user_flows,
                    users)
 
@@ -74,6 +75,7 @@ def _register_children() -> None:
                            (identity_providers, "/identity-providers"),
                            (company_branding, "/company-branding"),
                            (user_attributes, "/user-attributes"), (user_flows, "/user-flows"),
+                           (ief, "/ief"),
                            (api_connectors, "/api-connectors"),
                            (users, "/users"), (audit_logs, "/audit-logs"), (runs, "/runs"),
                            (tenant, "/tenant"), (labs, "/labs")):

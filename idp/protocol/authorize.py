@@ -84,7 +84,7 @@ def authorize(tenant: str, policy: str | None = None):
     browser = request.cookies.get(transactions.COOKIE) or new_token()
     tx = transactions.create_transaction(
         policy=ctx.policy, client_id=req.client_id, request=req.to_json(),
-        flow_config=ctx.flow.config, state=state.to_json(), browser_cookie=browser,
+        flow_config=ctx.config, state=state.to_json(), browser_cookie=browser,
         lifetime=current_app.config["IDP_TRANSACTION_LIFETIME"])
     if "none" in req.prompt:
         return _silent(tx, ctx, req)

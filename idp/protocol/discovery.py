@@ -3,9 +3,9 @@ from __future__ import annotations
 
 from flask import jsonify, request
 
-from ..store import keys
+from ..store.policy_keys import PolicyKeyError
 from . import cors
-from .context import resolve_policy
+from .context import PolicyNotFound, resolve_policy
 from .errors import protocol_error_page
 
 PROTOCOL_CLAIMS = ["sub", "iss", "iat", "exp", "aud", "acr", "nonce", "auth_time"]
@@ -31,11 +31,6 @@ def discovery(tenant: str, policy: str | None = None):
     def url(path: str) -> str:  # a document fetched with ?p= lists ?p= endpoints, as B2C's does
         return ctx.endpoint(path, query_form=policy is None)
 
-    attributes = ctx.catalogue
-    app_claims = [attributes[c].token_claim for c in ctx.flow.config.get("application_claims", [])
-                  if c in attributes and attributes[c].token_claim]
-    flow_claim = [ctx.props["user_flow_claim"]]
-    sspr = ["isForgotPassword"] if ctx.props["self_service_password_reset"] else []
     return _cacheable(jsonify({
         "issuer": ctx.issuer,
         "authorization_endpoint": url("oauth2/v2.0/authorize"),
@@ -50,17 +45,36 @@ def discovery(tenant: str, policy: str | None = None):
         "subject_types_supported": ["pairwise"],
         "id_token_signing_alg_values_supported": ["RS256"],
         "token_endpoint_auth_methods_supported": ["client_secret_post", "client_secret_basic"],
-        "claims_supported": app_claims + flow_claim + sspr + PROTOCOL_CLAIMS,
+        "claims_supported": _claims_supported(ctx),
         # Not in B2C's document; RFC 9700 §2.1.1 says an AS MUST advertise PKCE support, and
         # clients that do not look for it ignore it.
         "code_challenge_methods_supported": ["plain", "S256"],
     }))
 
 
+def _claims_supported(ctx) -> list[str]:
+    """A user flow's: its Application claims, the policy claim and the protocol claims.  A
+    custom policy's: its relying party's output claims only, as B2C's custom-policy documents
+    list (b2c-reference §3.3)."""
+    if ctx.is_custom:
+        return list(dict.fromkeys(spec.token_claim for spec in ctx.custom.output_claims))
+    attributes = ctx.catalogue
+    app_claims = [attributes[c].token_claim for c in ctx.config.get("application_claims", [])
+                  if c in attributes and attributes[c].token_claim]
+    flow_claim = [ctx.props["user_flow_claim"]]
+    sspr = ["isForgotPassword"] if ctx.props["self_service_password_reset"] else []
+    return app_claims + flow_claim + sspr + PROTOCOL_CLAIMS
+
+
 @protocol_error_page
 def jwks(tenant: str, policy: str | None = None):
+    """The user flow's tenant key, or the keys of the custom policy's JwtIssuer key container
+    (``issuer_secret``, ``B2C_1A_TokenSigningKeyContainer`` in the starter pack)."""
     if request.method == "OPTIONS":
         return _preflight()
-    resolve_policy(tenant, policy)
-    return _cacheable(jsonify(keys.jwks()))
+    ctx = resolve_policy(tenant, policy)
+    try:
+        return _cacheable(jsonify(ctx.jwks()))
+    except PolicyKeyError as missing:  # deleted since the upload
+        raise PolicyNotFound(None, message=str(missing)) from None
 

@@ -27,7 +27,7 @@ def error_page(error: B2CError, status: int | None = None):
         from ..flows.layouts import render_exception  # the flows layer sits above this one
 
         return render_exception(error, tenant=ctx.tenant, policy=ctx.policy,
-                                config=ctx.flow.config, status=status or error.status,
+                                config=ctx.config, status=status or error.status,
                                 details=details, **correlation())
     return render_template("protocol/error.html", error=error, details=details,
                            **correlation()), status or error.status

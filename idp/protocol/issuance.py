@@ -8,12 +8,13 @@ from flask import current_app, request
 
 from ..engine.authorize import AuthorizeRequest
 from ..engine.journey import Journey
-from ..engine.tokens import build_access_token_claims, build_id_token_claims, output_claims
+from ..engine.errors import B2CError
+from ..engine.tokens import build_access_token_claims, build_id_token_claims
 from ..models import FlowTransaction
-from ..store import audit, keys, sessions
+from ..store import audit, sessions
 from ..store.grants import create_code
 from .context import PolicyContext
-from .responses import to_app
+from .responses import error_to_app, to_app
 
 
 def _session(tx: FlowTransaction, ctx: PolicyContext, user: str, sso: bool, now: int,
@@ -45,15 +46,20 @@ def complete(tx: FlowTransaction, ctx: PolicyContext, journey: Journey, bag: dic
     req = AuthorizeRequest.from_json(tx.request)
     props = ctx.props
     now = int(time.time())
-    subject = bag[journey.relying_party.subject_claim]
+    subject, claims = ctx.token_claims(journey, bag, client_id=tx.client_id,
+                                       correlation_id=tx.id, nonce=req.nonce, now=now)
+    problem = _subject_problem(ctx, subject)
+    if problem:
+        tx.status = "failed"
+        return error_to_app(req.redirect_uri, req.response_mode, req.state, B2CError(
+            None, error="server_error", message=problem))
     kmsi = bool(bag.get("keepMeSignedIn")) and bool(props.get("keep_me_signed_in"))
     auth_time, new_cookie, max_age = _session(tx, ctx, subject, sso, now,
                                               bool(bag.get("mfaCompleted")), kmsi,
                                               bag.get("identityProvider") or None)
-    claims = output_claims(bag, journey.relying_party.output_claims)
-    lifetime = props["token_lifetime_minutes"] * 60
+    lifetime = ctx.access_token_lifetime
     common = dict(iss=ctx.issuer, subject=subject, policy=ctx.policy, claims=claims,
-                  nonce=req.nonce, auth_time=auth_time, now=now, lifetime=lifetime,
+                  nonce=req.nonce, auth_time=auth_time, now=now,
                   policy_claim=props["user_flow_claim"])
     params: dict = {}
     # B2C's token rows name the provider of a social sign-in (additionalDetails)
@@ -67,15 +73,16 @@ def complete(tx: FlowTransaction, ctx: PolicyContext, journey: Journey, bag: dic
             user_object_id=subject, claims=claims, auth_time=auth_time, transaction_id=tx.id)
         audit.record("Issue an authorization code to the application", **details)
     if "token" in req.response_type:
-        params["access_token"] = keys.sign(build_access_token_claims(
+        params["access_token"] = ctx.sign(build_access_token_claims(
             audience=req.resource, client_id=tx.client_id, scp=" ".join(req.scp) or None,
-            **common))
+            lifetime=lifetime, **common))
         params.update(token_type="Bearer", expires_in=str(lifetime))
         audit.record("Issue an access token to the application", **details)
     if "id_token" in req.response_type:
-        params["id_token"] = keys.sign(build_id_token_claims(
+        params["id_token"] = ctx.sign(build_id_token_claims(
             client_id=tx.client_id, code=params.get("code"),
-            access_token=params.get("access_token"), **common))
+            access_token=params.get("access_token"), lifetime=ctx.id_token_lifetime,
+            **common))
         audit.record("Issue an id_token to the application", **details)
     params["state"] = req.state
     tx.status, tx.user_object_id = "completed", subject
@@ -83,6 +90,20 @@ def complete(tx: FlowTransaction, ctx: PolicyContext, journey: Journey, bag: dic
     if new_cookie:
         set_cookie(response, sessions.COOKIE, new_cookie, max_age=max_age)
     return response
+
+
+def _subject_problem(ctx: PolicyContext, subject: str | None) -> str | None:
+    """Why ``subject`` (the account's identity) cannot be issued (None when it can).  Codes,
+    refresh tokens and sessions keep it as the account's objectId (36 characters)."""
+    if not subject:
+        return (f"The policy '{ctx.policy}' sends no subject: its SubjectNamingInfo claim has "
+                "no value at the end of the journey.")
+    if len(subject) > 36:
+        return (f"The policy '{ctx.policy}' identifies the account by a value longer than 36 "
+                "characters; B2C Lab keeps codes, refresh tokens and sessions by the account's "
+                "objectId: keep issuer_refresh_token_user_identity_claim_type objectId and "
+                "read the account (AAD-UserReadUsingObjectId) before SendClaims.")
+    return None
 
 
 def set_cookie(response, name: str, value: str, max_age: int | None = None) -> None:

@@ -17,7 +17,7 @@ from joserfc.jwk import KeySet
 from ..engine.errors import B2CError
 from ..extensions import db
 from ..models import AppRegistration
-from ..store import keys, sessions
+from ..store import sessions
 from .context import resolve_policy
 from .errors import error_page, protocol_error_page
 
@@ -28,7 +28,7 @@ def _hinted_client(id_token_hint: str | None, ctx) -> str | None:
     if not id_token_hint:
         return None
     try:
-        token = jwt.decode(id_token_hint, KeySet.import_key_set(keys.jwks()),
+        token = jwt.decode(id_token_hint, KeySet.import_key_set(ctx.jwks()),
                            algorithms=["RS256"])
     except (JoseError, ValueError):
         raise B2CError("AADB2C90208") from None

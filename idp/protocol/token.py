@@ -18,7 +18,7 @@ from ..engine.validation_profiles import FieldError, authenticate_local
 from ..extensions import db
 from ..graph.issuance import graph_token_response
 from ..graph.permissions import is_graph_resource
-from ..store import audit, keys
+from ..store import audit
 from ..store.clients import (authenticate_client, read_client_credentials, scope_resolver_for,
                              spa_clients)
 from ..store.directory import account_enabled
@@ -26,6 +26,7 @@ from ..store.grants import RefreshLifetimes, issue_refresh_token, redeem_code, s
 from ..store.ports import make_ports
 from ..store.tenant import public_url
 from . import cors
+from .refresh_journey import redeem_refresh_journey
 from .context import PolicyContext, resolve_policy
 from .errors import protocol_error_page, token_error
 
@@ -75,10 +76,7 @@ def _token(tenant: str, policy: str | None):
 
 
 def _lifetimes(ctx: PolicyContext) -> RefreshLifetimes:
-    props = ctx.props
-    window = (None if props["refresh_token_sliding_window"] == "No expiry"
-              else props["refresh_token_sliding_window_days"])
-    return RefreshLifetimes(props["refresh_token_lifetime_days"], window)
+    return ctx.refresh_lifetimes
 
 
 def _enabled(user: str) -> None:
@@ -94,33 +92,32 @@ def _same_policy(ctx: PolicyContext, issued_for: str) -> None:
 def _tokens(ctx: PolicyContext, app, *, scope: str, claims: dict, subject: str, auth_time: int,
             nonce: str | None, refresh: str | None) -> dict:
     """The token response body for a user grant (authorization code or refresh)."""
-    props = ctx.props
     now = int(time.time())
-    lifetime = props["token_lifetime_minutes"] * 60
+    lifetime, id_lifetime = ctx.access_token_lifetime, ctx.id_token_lifetime
     scopes = parse_scope(scope, app.client_id, scope_resolver_for(app.client_id, app))
     common = dict(iss=ctx.issuer, subject=subject, policy=ctx.policy, claims=claims, nonce=nonce,
-                  auth_time=auth_time, now=now, lifetime=lifetime,
-                  policy_claim=props["user_flow_claim"])
+                  auth_time=auth_time, now=now, policy_claim=ctx.props["user_flow_claim"])
     body: dict = {}
     details = dict(app_id=app.client_id, user=subject, policy=ctx.policy)
     if scopes.wants_access_token:
-        body["access_token"] = keys.sign(build_access_token_claims(
+        body["access_token"] = ctx.sign(build_access_token_claims(
             audience=scopes.resource, client_id=app.client_id, scp=" ".join(scopes.scp) or None,
-            **common))
+            lifetime=lifetime, **common))
         audit.record("Issue an access token to the application", **details)
     if scopes.openid:
-        body["id_token"] = keys.sign(build_id_token_claims(client_id=app.client_id, **common))
+        body["id_token"] = ctx.sign(build_id_token_claims(client_id=app.client_id,
+                                                          lifetime=id_lifetime, **common))
         audit.record("Issue an id_token to the application", **details)
     body.update(token_type="Bearer", not_before=now)
     if scopes.wants_access_token:
         body.update(expires_in=lifetime, expires_on=now + lifetime, resource=scopes.resource)
     if scopes.openid:
-        body.update(id_token_expires_in=lifetime,
+        body.update(id_token_expires_in=id_lifetime,
                     profile_info=profile_info(ctx.tenant.tenant_id, claims, subject))
     body["scope"] = " ".join(scopes.requested)
     if refresh:
         body.update(refresh_token=refresh,
-                    refresh_token_expires_in=props["refresh_token_lifetime_days"] * 86400)
+                    refresh_token_expires_in=int(ctx.refresh_token_lifetime))
     return body
 
 
@@ -151,8 +148,10 @@ def authorization_code(ctx: PolicyContext, app, form) -> dict:
 
 
 def refresh_token(ctx: PolicyContext, app, form) -> dict:
-    """Rotate the refresh token.  Claims are not re-evaluated: the new tokens carry the claims
-    of the sign-in (B2C does the same; the app-roles lab teaches it)."""
+    """Rotate the refresh token.  A user flow's claims are not re-evaluated: the new tokens
+    carry the claims of the sign-in (B2C does the same; the app-roles lab teaches it).  A
+    custom policy whose relying party names a ``Token`` endpoint journey runs it
+    (:mod:`.refresh_journey`)."""
     value = form.get("refresh_token")
     if not value:
         raise B2CError("AADB2C90083", "refresh_token")
@@ -161,15 +160,18 @@ def refresh_token(ctx: PolicyContext, app, form) -> dict:
         raise B2CError("AADB2C90011", app.client_id, old.client_id, error="invalid_grant")
     _same_policy(ctx, old.policy)
     _enabled(old.user_object_id)
+    claims = old.claims
+    if ctx.is_custom and ctx.custom.refresh_journey is not None:
+        claims = redeem_refresh_journey(ctx, app, old)
     lifetimes = _lifetimes(ctx)
     refresh = issue_refresh_token(
         lifetimes=lifetimes, family_id=old.family_id, code_id=old.code_id,
         family_expires_at=old.family_expires_at if lifetimes.window_days else None,
         client_id=app.client_id, policy=old.policy, scope=old.scope,
-        user_object_id=old.user_object_id, claims=old.claims, auth_time=old.auth_time)
+        user_object_id=old.user_object_id, claims=claims, auth_time=old.auth_time)
     audit.record("Exchange token", app_id=app.client_id, user=old.user_object_id,
                  policy=old.policy)
-    return _tokens(ctx, app, scope=form.get("scope") or old.scope, claims=old.claims,
+    return _tokens(ctx, app, scope=form.get("scope") or old.scope, claims=claims,
                    subject=old.user_object_id, auth_time=old.auth_time, nonce=None,
                    refresh=refresh)
 
@@ -192,8 +194,8 @@ def client_credentials(ctx: PolicyContext, app, form) -> dict:
         # to the client (application permissions); the lab offers those for Graph only.
         raise B2CError("AADB2C90205", error="invalid_scope")
     now = int(time.time())
-    lifetime = ctx.props["token_lifetime_minutes"] * 60
-    token_value = keys.sign(build_access_token_claims(
+    lifetime = ctx.access_token_lifetime
+    token_value = ctx.sign(build_access_token_claims(
         iss=ctx.issuer, audience=app.client_id, client_id=app.client_id,
         subject=app.client_id, policy=ctx.policy, claims={}, scp=None, nonce=None,
         auth_time=None, now=now, lifetime=lifetime, policy_claim=ctx.props["user_flow_claim"]))
@@ -206,7 +208,7 @@ def resource_owner_password(ctx: PolicyContext, app, form) -> dict:
     """ROPC (b2c-reference §5.1): a "Sign in using resource owner password credentials" flow,
     an app that allows public client flows, local accounts only, no pages.  (RFC 9700 §2.4
     says never use it; B2C offers it, so the lab does, for legacy-app lessons.)"""
-    if ctx.flow.flow_type != "resourceOwner":
+    if ctx.flow is None or ctx.flow.flow_type != "resourceOwner":
         raise B2CError("AADB2C90086", "password", error="unsupported_grant_type", hint=(
             "grant_type=password needs a user flow of type Sign in using resource owner "
             "password credentials."))

@@ -2,7 +2,8 @@
 
 It receives an ``id_token`` by form_post, by fragment (``static/js/viewer.js`` posts it here) or
 pasted, and shows the header and payload, each claim's meaning, the times in readable form, the
-signature checked against the tenant's keys, and a link to the run that made the token.
+signature checked against the tenant's keys and the custom policies' signing key containers,
+and a link to the run that made the token.
 """
 from __future__ import annotations
 
@@ -18,7 +19,7 @@ from joserfc.jwk import KeySet
 
 from ..extensions import db
 from ..models import FlowTransaction
-from ..store import keys
+from ..store import keys, policy_keys
 from .claims import compare, meaning, readable
 
 bp = Blueprint("viewer", __name__, url_prefix="/jwt")
@@ -39,7 +40,7 @@ def decode_for_display(token: str) -> dict:
         return {"error": "The token's header or payload is not base64url-encoded JSON."}
     if not isinstance(header, dict) or not isinstance(payload, dict):
         return {"error": "The token's header and payload must be JSON objects."}
-    published = keys.jwks()
+    published = _published_keys()
     if header.get("kid") not in {k["kid"] for k in published["keys"]}:
         status = "key unknown"
     else:
@@ -53,6 +54,16 @@ def decode_for_display(token: str) -> dict:
             for k, v in payload.items()]
     return {"header": header, "payload": payload, "signature": status, "rows": rows,
             "run": find_run(payload) if status == "signature valid" else None}
+
+
+def _published_keys() -> dict:
+    """The tenant's key (user flows) and every RSA signing key container's (custom policies
+    sign with their JwtIssuer's, ``B2C_1A_TokenSigningKeyContainer`` in the starter pack)."""
+    published = keys.jwks()
+    for key in policy_keys.all_keys():
+        if key.key_type == "RSA" and key.key_usage == "sig":
+            published["keys"].extend(policy_keys.public_jwks(key.name)["keys"])
+    return published
 
 
 def find_run(payload: dict) -> FlowTransaction | None:

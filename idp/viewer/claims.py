@@ -31,7 +31,9 @@ MEANINGS = {
     "newUser": "User is new: true only in the run that created the account.",
     "tfp": "Trust framework policy: the user flow that issued the token (Claim representing "
            "user flow = tfp).",
-    "acr": "The user flow, lower-cased (Claim representing user flow = acr, for legacy apps).",
+    "acr": ("The user flow or custom policy, lower-cased (user flows: Claim representing user "
+            "flow = acr, for legacy apps; custom policies send it by default: the JwtIssuer's "
+            "AuthenticationContextReferenceClaimPattern PolicyId)."),
     "at_hash": "Hash of the access token issued with this ID token (implicit/hybrid flows).",
     "c_hash": "Hash of the authorization code issued with this ID token (hybrid flow).",
     "azp": "Authorized party: the app that asked for this access token.",

@@ -17,7 +17,7 @@ def _imports(path: Path) -> set[str]:
     return names
 
 
-@pytest.mark.parametrize("path", sorted((ROOT / "idp" / "engine").glob("*.py")), ids=str)
+@pytest.mark.parametrize("path", sorted((ROOT / "idp" / "engine").rglob("*.py")), ids=str)
 def test_engine_imports_no_flask_or_sqlalchemy(path):
     bad = {n for n in _imports(path)
            if n.split(".")[0] in ("flask", "sqlalchemy", "werkzeug") or n.startswith("flask_")}

@@ -3,6 +3,7 @@ lab's end state, and Reset to return the tenant to its seeded start (the same fu
 ``flask --app app labs check|solve|reset``)."""
 from __future__ import annotations
 
+import click
 from flask import flash, redirect, render_template, request, url_for
 
 from labs.readme import all_labs
@@ -26,7 +27,12 @@ def solve(number: str):
     if lab is None:
         flash(f"There is no lab {number}.", "error")
         return redirect(url_for(".index"), 303)
-    labs_admin.solve(lab)
+    try:
+        labs_admin.solve(lab)
+    except click.ClickException as problem:  # e.g. lab 07's starter pack folder is absent
+        db.session.rollback()
+        flash(f"Lab {lab.number} was not solved: {problem.message}", "error")
+        return redirect(url_for(".index"), 303)
     audit_change("Solve lab", category="Directory", lab=lab.number)
     db.session.commit()
     flash(f"Lab {lab.number} solved: the tenant is where the lab ends.", "success")

@@ -11,4 +11,4 @@ def _flow_type_labels():
     return {"flow_type_labels": FLOW_TYPE_LABELS}
 
 
-from . import languages, tabs, views  # noqa: E402,F401
+from . import journey_tab, languages, tabs, views  # noqa: E402,F401

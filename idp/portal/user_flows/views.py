@@ -78,9 +78,9 @@ def _pkce() -> tuple[str, str]:
     return verifier, base64.urlsafe_b64encode(digest).decode().rstrip("=")
 
 
-def run_url(flow: UserFlow, form: RunUserFlowForm, client_id: str) -> tuple[str, str | None]:
+def run_url(policy: str, form: RunUserFlowForm, client_id: str) -> tuple[str, str | None]:
     """B2C's "Run user flow endpoint" (b2c-reference §3.7) and the PKCE verifier, if any."""
-    params = {"p": flow.name, "client_id": client_id, "nonce": "defaultNonce",
+    params = {"p": policy, "client_id": client_id, "nonce": "defaultNonce",
               "redirect_uri": form.reply_url.data, "scope": "openid",
               "response_type": form.response_type.data}
     verifier = None
@@ -96,9 +96,9 @@ def run_url(flow: UserFlow, form: RunUserFlowForm, client_id: str) -> tuple[str,
     return f"{public_url()}/{tenant.domain}/oauth2/v2.0/authorize?{urlencode(params)}", verifier
 
 
-@bp.get("/<int:flow_id>/run")
-def run(flow_id: int):
-    flow = get_or_404(UserFlow, flow_id)
+def run_page_context(policy: str) -> dict:
+    """The Run form (application, reply URL, response type...) and the endpoint it builds for
+    ``policy``; Custom policies' Run now uses it too, as the two blades match in B2C."""
     apps = [a for a in db.session.execute(db.select(AppRegistration).order_by(AppRegistration.name))
             .scalars() if a.redirect_uris]
     form = RunUserFlowForm(request.args or None)  # no query yet: the defaults
@@ -112,8 +112,13 @@ def run(flow_id: int):
         form.reply_url.choices = choices((u, u) for u in chosen.redirect_uris)
         if form.reply_url.data not in chosen.redirect_uris:
             form.reply_url.data = chosen.redirect_uris[0]
-        url, verifier = run_url(flow, form, chosen.client_id)
-    return render_template("portal/user_flows/run.html", flow=flow, form=form, url=url,
-                           verifier=verifier, app=chosen,
-                           implicit_missing=chosen is not None and not chosen.implicit_id_tokens
-                           and form.response_type.data == "id_token")
+        url, verifier = run_url(policy, form, chosen.client_id)
+    return dict(form=form, url=url, verifier=verifier, app=chosen,
+                implicit_missing=chosen is not None and not chosen.implicit_id_tokens
+                and form.response_type.data == "id_token")
+
+
+@bp.get("/<int:flow_id>/run")
+def run(flow_id: int):
+    flow = get_or_404(UserFlow, flow_id)
+    return render_template("portal/user_flows/run.html", flow=flow, **run_page_context(flow.name))

@@ -1,15 +1,24 @@
 """Perform a lab's steps (``labs.model``) in Chromium, exactly as its README words them."""
 from __future__ import annotations
 
+import shutil
+import tempfile
 from dataclasses import dataclass, field
+from pathlib import Path
 
+import pytest
 import requests
 from playwright.sync_api import Page, expect
 from playwright.sync_api import TimeoutError as PlaywrightTimeoutError
 
-from labs.model import (Choose, Click, Copy, Fill, Go, Hidden, Lab, MailboxCode, Nav, Paste,
-                        PortalTab, See, Tick, Upload)
+from labs import files
+from labs.model import (Choose, Click, Copy, DeleteLines, Download, Fill, Go, Hidden, Lab,
+                        MailboxCode, Nav, Paste, PasteSnippet, PortalTab, ReplaceAll, See, Tick,
+                        Upload)
 from labs.readme import LABS_DIR
+
+#: the project's parent folder: Download.fixture is relative to it (never inside the project)
+OUTSIDE = LABS_DIR.parents[1]
 
 
 @dataclass
@@ -17,6 +26,7 @@ class Walker:
     page: Page
     base_url: str
     values: dict = field(default_factory=dict)
+    workdir: Path | None = None  # the downloaded folder the attendee edits (Download)
 
     def text(self, value: str) -> str:
         aliases = {"your_email": self.values.get("email", ""),  # readme.SPOKEN words them
@@ -58,8 +68,20 @@ class Walker:
                                     params={"to": self.text(action.address)}, timeout=10).json()
             page.get_by_label(action.label, exact=True).fill(messages[0]["code"])
         elif isinstance(action, Upload):
-            folder = next(LABS_DIR.glob(f"lab{self.values['lab']}_*"))
+            folder = (self.workdir if action.folder
+                      else next(LABS_DIR.glob(f"lab{self.values['lab']}_*")))
             page.get_by_label(action.label, exact=True).set_input_files(folder / action.file)
+        elif isinstance(action, Download):  # external: the same files, from the fixture folder
+            fixture = OUTSIDE / action.fixture
+            if not fixture.is_dir():
+                pytest.skip(f"{action.url} is not at {fixture} (the folder {action.folder} of "
+                            "its download; the walk never downloads)")
+            self.workdir = Path(tempfile.mkdtemp(prefix="lab-download-")) / action.folder
+            shutil.copytree(fixture, self.workdir)
+            for path in self.workdir.iterdir():
+                path.chmod(0o644)  # the fixture is read-only; the copy is the attendee's
+        elif isinstance(action, (ReplaceAll, PasteSnippet, DeleteLines)):  # in an editor
+            files.edit_files(self.workdir, (action,), {"base": self.base_url, **self.values})
         elif isinstance(action, Copy):  # a field's value (the token viewer's), or the text
             target = page.locator(action.selector).first
             field = target.evaluate("e => ['INPUT', 'TEXTAREA'].includes(e.tagName)")
@@ -84,6 +106,8 @@ class Walker:
                 self.do(action)
             if screenshots is not None:
                 self._screenshot(screenshots / f"lab{lab.number}-step{number:02d}.png")
+        if self.workdir is not None:
+            shutil.rmtree(self.workdir.parent, ignore_errors=True)
 
     def _screenshot(self, path) -> None:
         """A picture for people to look at: on a starved machine it may time out, and that
