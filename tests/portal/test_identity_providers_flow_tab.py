@@ -145,3 +145,42 @@ def test_new_user_flow_with_none_and_no_provider_is_refused(admin, client, app, 
     with app.app_context():
         assert db.session.scalars(db.select(UserFlow).filter_by(name_key="b2c_1_lonely")
                                   ).first() is None
+
+
+def tick(app, flow_id, *provider_ids):
+    with app.app_context():
+        flow = db.session.get(UserFlow, flow_id)
+        flow.config = {**flow.config, "identity_providers": list(provider_ids)}
+        db.session.commit()
+
+
+def test_languages_tab_lists_the_social_sign_up_page_once_a_provider_is_ticked(
+        admin, client, app, setup):
+    url = f"/portal/user-flows/{setup['flow']}/languages"
+    assert 'id="upload-de-api.selfasserted"' not in client.get(url).get_data(as_text=True)
+    tick(app, setup["flow"], setup["google"])
+    assert 'id="upload-de-api.selfasserted"' in client.get(url).get_data(as_text=True)
+
+
+def test_journey_tab_shows_the_social_steps_with_their_protocols(admin, client, app, setup):
+    tick(app, setup["flow"], setup["google"], setup["partner"])
+    response = client.get(f"/portal/user-flows/{setup['flow']}/journey")
+    html = unescape(response.get_data(as_text=True))
+    assert response.status_code == 200
+    for profile in ("Google-OAUTH", "AAD-UserReadUsingAlternativeSecurityId-NoError",
+                    "SelfAsserted-Social", "AAD-UserWriteUsingAlternativeSecurityId"):
+        assert profile in html, profile
+    assert '<Protocol Name="OAuth2"' in html and '<Protocol Name="OpenIdConnect"' in html
+
+
+def test_a_social_runs_steps_are_those_of_its_flow_with_providers(app, setup):
+    from types import SimpleNamespace
+
+    from idp.portal.runs.views import journey_steps
+
+    tick(app, setup["flow"], setup["google"])
+    with app.app_context():
+        config = db.session.get(UserFlow, setup["flow"]).config
+        steps = journey_steps(SimpleNamespace(policy="B2C_1_social", flow_config=config))
+    exchanges = [profile for step in steps for _exchange, profile in step["exchanges"]]
+    assert "Google-OAUTH" in exchanges and "SelfAsserted-Social" in exchanges

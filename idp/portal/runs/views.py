@@ -15,6 +15,7 @@ from ...models import AppRegistration, FlowTransaction
 from ...protocol.policy_claims import relying_party_claims
 from ...store import custom_policies
 from ...store.attributes import tenant_catalogue
+from ...store.federation import social_providers
 from ..common import get_or_404
 from . import bp
 
@@ -60,7 +61,8 @@ def journey_steps(run: FlowTransaction) -> list[dict]:
             loaded = custom_policies.load_compiled(run.policy)
             journey = loaded.compiled.journey if loaded and loaded.compiled else None
         else:
-            journey = compile_user_flow(run.policy, run.flow_config, tenant_catalogue())
+            journey = compile_user_flow(run.policy, run.flow_config, tenant_catalogue(),
+                                        social_providers(run.flow_config))
     except (PolicyError, ValueError, KeyError):
         journey = None
     if journey is None:

@@ -9,6 +9,7 @@ from ...engine.user_flows import compile_user_flow, properties
 from ...extensions import db
 from ...models import ApiConnector, UserFlow
 from ...store.attributes import tenant_catalogue
+from ...store.federation import social_providers
 from ..common import get_or_404
 from . import bp
 from .journey_view import describe
@@ -22,7 +23,8 @@ STARTER_PACK_JOURNEYS = {"signUpOrSignIn": "SignUpOrSignIn", "signIn": "SignUpOr
 def journey(flow_id: int):
     flow = get_or_404(UserFlow, flow_id)
     try:
-        compiled = compile_user_flow(flow.name, flow.config, tenant_catalogue())
+        compiled = compile_user_flow(flow.name, flow.config, tenant_catalogue(),
+                                     social_providers(flow.config))
     except ValueError as problem:  # ROPC, or no identity provider: no journey of pages
         return render_template("portal/user_flows/journey.html", flow=flow, tab="journey",
                                view=None, problem=str(problem))

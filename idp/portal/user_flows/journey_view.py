@@ -42,6 +42,17 @@ HANDLERS: dict[str, tuple[str, str, str | None]] = {
                                 "issued; the claims it returns go into the token.", *_RESTFUL),
     "Mfa": ("The second factor (Multifactor authentication in the flow's Properties).",
             "Proprietary", None),  # the handler depends on the method: see _mfa_protocol
+    # identity providers ticked on the flow (the starter pack's SocialAndLocalAccounts)
+    "Federation": ("Sends the user to the identity provider and checks what comes back; "
+                   "its claims mapping fills the claims bag.", "OAuth2", None),  # see below
+    "DirectoryReadAlternativeSecurityId": ("Finds the account by its federated identity "
+                                           "(issuer and issuer-assigned id).", *_AAD),
+    "SelfAssertedSocial": ("The social account sign-up page, prefilled from the provider's "
+                           "claims, then its validation technical profiles.", *_SELF_ASSERTED),
+    "DirectoryWriteFederated": ("Creates the account with its federated identity.", *_AAD),
+    "RestApiPostFederationSignup": ("Calls your REST API (an API connector) after the user "
+                                    "federates at sign-up; Continue prefills the sign-up page.",
+                                    *_RESTFUL),
 }
 STEP_TYPES = {
     "CombinedSignInAndSignUp": "Shows the sign-in page. Its links (sign up, forgot password) "
@@ -208,6 +219,8 @@ def _profile(profile: TechnicalProfile, used_by: str,
         enforcement = profile.metadata.get("enforcement", "always")
         does += (f" Type of method: {MFA_METHODS.get(method, method)}; MFA enforcement: "
                  f"{MFA_ENFORCEMENT.get(enforcement, enforcement)}.")
+    if profile.handler == "Federation" and profile.metadata.get("kind") == "oidc":
+        protocol = "OpenIdConnect"  # Facebook and Google are OAuth2 in the starter pack
     if profile.handler.startswith("RestApi"):
         connector = connectors.get(profile.metadata.get("connector_id")) or {}
         does += f" API connector: {connector.get('display_name', '(deleted)')}."

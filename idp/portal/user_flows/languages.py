@@ -17,6 +17,7 @@ from ...engine.user_flows import compile_user_flow
 from ...extensions import db
 from ...models import UserFlow
 from ...store.attributes import tenant_catalogue
+from ...store.federation import social_providers
 from ..common import audit_change, get_or_404
 from . import bp
 from .forms import LanguagesForm, LocalizedStringsForm
@@ -26,7 +27,9 @@ MAX_UPLOAD_BYTES = 1024 * 1024
 
 def _journey(flow: UserFlow):
     try:
-        return compile_user_flow(flow.name, flow.config, tenant_catalogue())
+        # with its identity providers, so the social sign-up page's strings are listed too
+        return compile_user_flow(flow.name, flow.config, tenant_catalogue(),
+                                 social_providers(flow.config))
     except ValueError:  # ROPC, or no identity provider: the flow shows no pages
         return None
 
