@@ -38,3 +38,21 @@ def test_viewer_checks_the_signature(client, flow):
 def test_viewer_explains_a_code(client):
     html = client.get("/jwt?code=abc").get_data(as_text=True)
     assert "An authorization code arrived, not a token" in html
+
+
+def test_viewer_still_checks_tokens_when_a_policy_key_cannot_be_opened(client, app, flow):
+    """A container sealed under another SECRET_KEY (an instance folder copied without its
+    key) must not turn the viewer into a 500: its tokens are "key unknown", others still
+    verify."""
+    from idp.extensions import db
+    from idp.models import PolicyKey
+
+    with app.app_context():
+        db.session.add(PolicyKey(name="B2C_1A_Broken", name_key="b2c_1a_broken",
+                                 key_usage="sig", key_type="RSA", kid="broken-kid",
+                                 material_encrypted="not-a-fernet-token"))
+        db.session.commit()
+    body = flow.code_flow("viewer-keys@example.com")
+    response = client.post("/jwt", data={"token": body["id_token"]})
+    assert response.status_code == 200
+    assert "signature valid" in response.get_data(as_text=True)
