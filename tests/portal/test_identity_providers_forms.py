@@ -128,8 +128,9 @@ def test_social_form_messages(admin, client, app):
     html = response.get_data(as_text=True)
     assert errors(html) == [
         "Enter a name: it is the text of the sign-in button.",
-        "Enter the client ID (the App ID on the provider's developer console).",
-        "Enter the client secret (the App secret on the provider's developer console)."]
+        "Enter the client ID (on the provider's developer console; Facebook calls it the App ID).",
+        "Enter the client secret (on the provider's developer console; Facebook calls it the "
+        "App secret)."]
     assert "Nothing was saved." in html
     assert providers(app) == []
 
@@ -198,8 +199,8 @@ def test_id_token_response_type_needs_no_secret(admin, client, app, metadata):
      "https://login.example.com/.well-known/openid-configuration."),
     ({"metadata_url": ""}, "Enter the metadata URL: the provider's "
                            "/.well-known/openid-configuration document."),
-    ({"client_secret": ""}, "Enter the client secret (the App secret on the provider's "
-                            "developer console)."),
+    ({"client_secret": ""}, "Enter the client secret (on the provider's developer "
+                            "console; Facebook calls it the App secret)."),
     ({"scope": "profile email"}, "The scope must include openid (an OpenID Connect provider "
                                  "returns an ID token only for it), e.g. openid profile."),
     ({"response_type": "token"}, "Choose code or id_token."),

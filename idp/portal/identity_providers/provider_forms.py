@@ -35,8 +35,8 @@ class SocialProviderForm(FlaskForm):
         DataRequired(message="Enter a name: it is the text of the sign-in button."),
         Length(max=120, message="The name is at most 120 characters.")])
     client_id = StringField("Client ID", filters=[_strip], validators=[
-        DataRequired(message="Enter the client ID (the App ID on the provider's developer "
-                             "console)."),
+        DataRequired(message="Enter the client ID (on the provider's developer console; "
+                             "Facebook calls it the App ID)."),
         Length(max=255, message="The client ID is at most 255 characters.")])
     client_secret = PasswordField("Client secret", filters=[_strip], validators=[
         Length(max=1024, message="The client secret is at most 1024 characters.")])
@@ -60,8 +60,8 @@ class SocialProviderForm(FlaskForm):
 
     def validate_client_secret(self, field):
         if not field.data and self.needs_secret() and not self.keeps_secret:
-            raise ValidationError("Enter the client secret (the App secret on the provider's "
-                                  "developer console).")
+            raise ValidationError("Enter the client secret (on the provider's developer "
+                                  "console; Facebook calls it the App secret).")
 
 
 class OidcProviderForm(SocialProviderForm):
