@@ -32,7 +32,7 @@ from .models import (ApiConnector, AppRegistration, AppRoleAssignment, AuditReco
                      IdentityProvider, MailMessage, PolicyKey, RefreshToken, SsoSession,
                      UserAttribute, UserFlow)
 from .models import ClientSecret
-from .seed import RP_DEMO, SEEDED_FLOWS, prepare_database
+from .seed import IEF_APP, PROXY_IEF_APP, RP_DEMO, SEEDED_FLOWS, prepare_database
 from .store.hashing import digest_matches, token_digest
 from .store.secret_box import seal
 
@@ -186,8 +186,10 @@ def reset() -> None:
         if (flow := _flow(name)) is not None:
             flow.config = config
     keep = {RP_DEMO, "webapp1"}
+    # the IEF apps stay as they are: the starter pack's files carry their ids
+    seeded = keep | {IEF_APP, PROXY_IEF_APP}
     for app in db.session.execute(db.select(AppRegistration)).scalars():
-        if app.name not in keep and not app.name.startswith("b2c-extensions-app"):
+        if app.name not in seeded and not app.name.startswith("b2c-extensions-app"):
             db.session.delete(app)
         elif app.name in keep:
             app.app_roles = []  # the seed defines none (lab 05 adds them to rp-demo)

@@ -12,9 +12,9 @@ from idp.models import AdminAccount, AppRegistration, DirectoryUser, UserFlow
 ROOT = Path(__file__).resolve().parents[1]
 
 
-def names(app, model, column):
+def names(app, model, column, *where):
     with app.app_context():
-        return set(db.session.scalars(db.select(column)))
+        return set(db.session.scalars(db.select(column).where(*where)))
 
 
 def test_check_names_the_first_missing_part(runner):
@@ -52,12 +52,18 @@ def test_unknown_lab_is_a_clear_error(runner):
 
 def test_reset_restores_the_seed_and_keeps_admins(runner, app, flow):
     seeded_apps = names(app, AppRegistration, AppRegistration.name)
+    ief_app_ids = names(app, AppRegistration, AppRegistration.client_id,
+                        AppRegistration.name.like("%IdentityExperienceFramework"))
     seeded_flows = names(app, UserFlow, UserFlow.name)
     runner.invoke(args=["labs", "solve", "01"])
     flow.code_flow("reset-me@example.com")
     result = runner.invoke(args=["labs", "reset", "--yes"])
     assert result.exit_code == 0, result.output
     assert names(app, AppRegistration, AppRegistration.name) == seeded_apps
+    # the custom policies an attendee edited name the IEF apps' ids: reset keeps them
+    assert len(ief_app_ids) == 2 and names(
+        app, AppRegistration, AppRegistration.client_id,
+        AppRegistration.name.like("%IdentityExperienceFramework")) == ief_app_ids
     assert names(app, UserFlow, UserFlow.name) == seeded_flows
     assert names(app, DirectoryUser, DirectoryUser.object_id) == set()
     assert names(app, AdminAccount, AdminAccount.username) == {"admin"}
