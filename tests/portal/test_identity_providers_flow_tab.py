@@ -184,3 +184,21 @@ def test_a_social_runs_steps_are_those_of_its_flow_with_providers(app, setup):
         steps = journey_steps(SimpleNamespace(policy="B2C_1_social", flow_config=config))
     exchanges = [profile for step in steps for _exchange, profile in step["exchanges"]]
     assert "Google-OAUTH" in exchanges and "SelfAsserted-Social" in exchanges
+
+
+def test_profile_editing_signs_in_with_the_ticked_providers(admin, client, app, setup):
+    """B2C's profile editing flows list identity providers too: the user signs in with one
+    before editing (the runtime: tests/flows/test_federation_runtime.py)."""
+    with app.app_context():
+        edit = UserFlow(name="B2C_1_edit", name_key="b2c_1_edit", flow_type="profileUpdate",
+                        config={"type": "profileUpdate", "local_account_type": "email"})
+        db.session.add(edit)
+        db.session.commit()
+        edit_id = edit.id
+    assert 'name="identity_providers"' in client.get(page(edit_id)).get_data(as_text=True)
+    response = admin.post_form(page(edit_id), local_account_type="email",
+                               identity_providers=[setup["google"]])
+    assert response.status_code == 303
+    assert config(app, edit_id)["identity_providers"] == [setup["google"]]
+    html = client.get(f"/portal/user-flows/{edit_id}/journey").get_data(as_text=True)
+    assert "Google-OAUTH" in html and "AAD-UserWriteUsingAlternativeSecurityId" not in html

@@ -13,8 +13,8 @@ from .config import FLOW_TYPE_LABELS, name_problem
 
 LOCAL_ACCOUNTS = [("email", "Email signup"), ("username", "User ID signup"), ("none", "None")]
 #: the flow types whose sign-in page offers identity providers (B2C: password reset and ROPC
-#: are local accounts only; profile editing's social sign-in is not offered by B2C Lab yet)
-FEDERATING_TYPES = ("signUpOrSignIn", "signUp", "signIn")
+#: are local accounts only; profile editing signs in with any of them, never signs up)
+FEDERATING_TYPES = ("signUpOrSignIn", "signUp", "signIn", "profileUpdate")
 MFA_METHODS = [("email", "Email"), ("phone", "SMS or phone call"), ("sms", "SMS only"),
                ("call", "Phone call only"), ("totp", "Authenticator app - TOTP")]
 MFA_ENFORCEMENT = [("off", "Off"), ("always", "Always on"), ("conditional", "Conditional")]
