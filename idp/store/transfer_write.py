@@ -74,6 +74,8 @@ def write_document(doc: dict, tenant: Tenant, target: Target, *,
                      "the file nor in this directory (export with Include users to bring them).")
     return {"mode": "merge" if target.merge else "replace",
             "userAttributes": len(doc["userAttributes"]), "userFlows": len(doc["userFlows"]),
+            "apiConnectors": len(doc.get("apiConnectors", [])),
+            "identityProviders": len(doc.get("identityProviders", [])),
             "appRegistrations": len(doc["appRegistrations"]),
             "appRoleAssignments": len(doc["appRoleAssignments"]) - skipped,
             "users": len(users) if users is not None else None, "notes": notes}

@@ -65,6 +65,7 @@ def test_round_trip_without_secrets(admin, app, other_app):  # noqa: F811
     response = import_file(room, first)
     assert response.status_code == 303, response.get_data(as_text=True)[:2000]
     page = unescape(room.client.get("/portal/tenant/").get_data(as_text=True))
+    assert "2 identity provider(s)" in page  # the summary counts them
     assert ("Type the client secret of Facebook, Partner AD again (Identity providers): "
             "exports never carry it.") in page
     assert flow_config(other_app)["identity_providers"] == [ids["partner"], ids["facebook"]]

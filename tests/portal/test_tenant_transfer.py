@@ -151,6 +151,8 @@ def test_export_import_export_round_trip(admin, app, other_app):
     page = room.client.get("/portal/tenant/").get_data(as_text=True)
     assert (f"Tenant configuration imported (Replace the configuration): 1 custom attribute(s), "
             f"{len(first['userFlows'])} user flow(s), "
+            f"{len(first['apiConnectors'])} API connector(s), "
+            f"{len(first['identityProviders'])} identity provider(s), "
             f"{len(first['appRegistrations'])} app registration(s), "
             "1 app role assignment(s), 1 user(s).") in page
     second = export_file(room, include_users="y")

@@ -87,6 +87,8 @@ def _import(form: ImportForm) -> dict:
 def _summary_text(summary: dict) -> str:
     parts = [f"{summary['userAttributes']} custom attribute(s)",
              f"{summary['userFlows']} user flow(s)",
+             f"{summary['apiConnectors']} API connector(s)",
+             f"{summary['identityProviders']} identity provider(s)",
              f"{summary['appRegistrations']} app registration(s)",
              f"{summary['appRoleAssignments']} app role assignment(s)"]
     if summary["users"] is not None:
