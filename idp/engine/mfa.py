@@ -36,7 +36,8 @@ LABELS = {"email": "Email", "phone": "SMS or phone call", "sms": "SMS only",
 CONTENT_DEFINITION = "api.phonefactor"
 #: page strings the template uses directly (view["text"][...])
 TEMPLATE_TEXTS = ("mfa_title", "mfa_heading", "number_label",
-                  "local_number_input_placeholder_text", "mfa_phone_help", "button_send_code", "text_button_send_second_code",
+                  "local_number_input_placeholder_text", "mfa_phone_help", "button_send_code",
+                  "text_button_send_second_code",
                   "verification_code_input_placeholder_text", "button_verify_code",
                   "mfa_totp_scan", "mfa_totp_qr_alt", "mfa_totp_manual", "mfa_totp_enter")
 #: the message with the code, by method: (subject StringId, audit activity)
@@ -111,16 +112,16 @@ class Mfa:
             view["destination"] = _masked(self._email(ctx))
         elif method in PHONE_METHODS and profile.get("phone"):
             view["destination"] = _masked(profile["phone"])
-        if view.get("destination"):
-            # the text around {0}, so that the template can show the address in bold
-            before, _, after = texts.text("mfa_intro_destination", "\x00").partition("\x00")
-            view["destination_intro"] = (before, after)
         elif method == "totp" and not view["enrolled"]:
             secret = scratch.setdefault("totp_secret", pyotp.random_base32())
             uri = pyotp.TOTP(secret).provisioning_uri(
                 name=self._email(ctx) or ctx.state.bag["objectId"],
                 issuer_name=ctx.ports.tenant_name)
             view.update(totp_secret=secret, totp_uri=uri, qr=_qr_data_uri(uri))
+        if view.get("destination"):
+            # the text around {0}, so that the template can show the address in bold
+            before, _, after = texts.text("mfa_intro_destination", "\x00").partition("\x00")
+            view["destination_intro"] = (before, after)
         return view
 
     @staticmethod
