@@ -195,4 +195,6 @@ def mfa_profile(props) -> TechnicalProfile | None:
         return None
     method = props.get("mfa_method", "email")
     return TechnicalProfile(f"MFA-{method}", "Mfa", "Multifactor authentication",
-                            metadata={"method": method, "enforcement": enforcement})
+                            metadata={"method": method, "enforcement": enforcement,
+                                      "contract": "multifactor",
+                                      "content_definition": "api.phonefactor"})

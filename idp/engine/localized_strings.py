@@ -67,6 +67,16 @@ PAGES: dict[str, PageStrings] = {
     "api.selfasserted.profileupdate": PageStrings(
         "Profile edit page",
         ("heading_profile", "intro_profile", "button_continue_generic", *_SELF_ASSERTED)),
+    # B2C's StringIds where it has them, B2C Lab's own (mfa_...) otherwise (see .strings)
+    "api.phonefactor": PageStrings(
+        "Multifactor authentication page",
+        ("mfa_title", "mfa_heading", "mfa_method_intro", "mfa_method_email", "mfa_method_phone",
+         "mfa_method_sms", "mfa_method_call", "mfa_method_totp", "mfa_intro_destination",
+         "number_label", "local_number_input_placeholder_text", "mfa_phone_help",
+         "button_send_code", "text_button_send_second_code",
+         "verification_code_input_placeholder_text", "button_verify_code", "mfa_totp_scan",
+         "mfa_totp_qr_alt", "mfa_totp_manual", "mfa_totp_enter", "mfa_code_sent",
+         "mfa_send_code_first", "invalid_number", "error_incorrect_code")),
 }
 
 

@@ -5,6 +5,10 @@ Methods: Email (a one-time code to the account's e-mail), SMS or phone call (sim
 with a QR code and the secret in text).  Enforcement: Always on, or Conditional (B2C Lab's
 stand-in for Conditional Access: challenge only a browser that has not passed MFA for this user
 before).  Three wrong codes end the run with AADB2C90151, as B2C's multifactor page does.
+
+Every text of the page, and the text message, call or e-mail with the code, is in the run's
+language with the flow's overrides for ``api.phonefactor`` (:mod:`.languages`), as on the
+other pages; messages travel as StringIds until the page is built.
 """
 from __future__ import annotations
 
@@ -21,6 +25,7 @@ import segno
 
 from .errors import B2CError
 from .journey import Continue, StepContext, Stay
+from .languages import PageTexts, page_texts
 
 MAX_ATTEMPTS = 3
 CODE_LIFETIME = 300
@@ -28,6 +33,17 @@ PHONE_RE = re.compile(r"^\+[1-9]\d{7,14}$")
 PHONE_METHODS = ("phone", "sms", "call")
 LABELS = {"email": "Email", "phone": "SMS or phone call", "sms": "SMS only",
           "call": "Phone call only", "totp": "Authenticator app - TOTP"}
+CONTENT_DEFINITION = "api.phonefactor"
+#: page strings the template uses directly (view["text"][...])
+TEMPLATE_TEXTS = ("mfa_title", "mfa_heading", "number_label",
+                  "local_number_input_placeholder_text", "mfa_phone_help", "button_send_code",
+                  "text_button_send_second_code",
+                  "verification_code_input_placeholder_text", "button_verify_code",
+                  "mfa_totp_scan", "mfa_totp_qr_alt", "mfa_totp_manual", "mfa_totp_enter")
+#: the message with the code, by method: (subject StringId, audit activity)
+MESSAGES = {"email": ("mfa_email_subject", "Send verification email"),
+            "call": ("mfa_call_subject", "Make phone call to verify phone number")}
+SMS_MESSAGE = ("mfa_sms_subject", "Send SMS to verify phone number")
 
 
 def _digest(code: str) -> str:
@@ -72,15 +88,26 @@ class Mfa:
         return self._verify(ctx, profile, (form.get("verificationCode") or "").strip())
 
     # -- page model ---------------------------------------------------------------------------
-    def _view(self, ctx: StepContext, message: str | None = None, kind: str = "info",
-              **extra: Any) -> dict[str, Any]:
+    @staticmethod
+    def texts(ctx: StepContext) -> PageTexts:
+        """The page's texts in the run's language, with the flow's overrides for this page."""
+        return page_texts(ctx.request, ctx.journey.localization, CONTENT_DEFINITION)
+
+    def _view(self, ctx: StepContext, message: tuple[str, ...] | None = None,
+              kind: str = "info", **extra: Any) -> dict[str, Any]:
+        """``message`` is a StringId and its ``{0}``... arguments."""
         method = ctx.profile.metadata["method"]
         profile = ctx.ports.directory.mfa_profile(ctx.state.bag["objectId"])
         scratch = ctx.state.scratch
-        view = {"contract": "multifactor", "content_definition": "api.phonefactor",
-                "method": method, "method_label": LABELS[method], "message": message,
+        texts = self.texts(ctx)
+        method_label = texts.text(f"mfa_method_{method}")
+        view = {"contract": "multifactor", "content_definition": CONTENT_DEFINITION,
+                "language": texts.language, "method": method, "method_label": method_label,
+                "method_intro": texts.text("mfa_method_intro", method_label),
+                "message": texts.text(*message) if message else None,
                 "message_kind": kind, "code_sent": bool(scratch.get("digest")),
-                "enrolled": self._enrolled(method, profile), **extra}
+                "enrolled": self._enrolled(method, profile),
+                "text": {sid: texts.text(sid) for sid in TEMPLATE_TEXTS}, **extra}
         if method == "email":
             view["destination"] = _masked(self._email(ctx))
         elif method in PHONE_METHODS and profile.get("phone"):
@@ -91,6 +118,10 @@ class Mfa:
                 name=self._email(ctx) or ctx.state.bag["objectId"],
                 issuer_name=ctx.ports.tenant_name)
             view.update(totp_secret=secret, totp_uri=uri, qr=_qr_data_uri(uri))
+        if view.get("destination"):
+            # the text around {0}, so that the template can show the address in bold
+            before, _, after = texts.text("mfa_intro_destination", "\x00").partition("\x00")
+            view["destination_intro"] = (before, after)
         return view
 
     @staticmethod
@@ -114,20 +145,17 @@ class Mfa:
         else:
             destination = profile.get("phone") or (form.get("phoneNumber") or "").replace(" ", "")
             if not PHONE_RE.match(destination):
-                return self._view(ctx, "Enter the phone number with its country code, such as "
-                                       "+14255550100.", "error")
+                return self._view(ctx, ("invalid_number",), "error")
             ctx.state.scratch["phone"] = destination
         code = f"{secrets.randbelow(10**6):06d}"
         ctx.state.scratch.update(digest=_digest(code), expires=ctx.now + CODE_LIFETIME)
         tenant = ctx.ports.tenant_name
-        subject, activity = {
-            "email": (f"{tenant} account verification code", "Send verification email"),
-            "call": (f"Phone call from {tenant}", "Make phone call to verify phone number"),
-        }.get(method, (f"Text message from {tenant}", "Send SMS to verify phone number"))
-        ctx.ports.mailer.send(destination, subject,
-                              f"Your {tenant} verification code is: {code}", code=code)
+        texts = self.texts(ctx)
+        subject_id, activity = MESSAGES.get(method, SMS_MESSAGE)
+        ctx.ports.mailer.send(destination, texts.text(subject_id, tenant),
+                              texts.text("mfa_code_body", tenant, code), code=code)
         ctx.event(activity, user=ctx.state.bag["objectId"])
-        return self._view(ctx, f"We sent a code to {_masked(destination)}. Enter it below.")
+        return self._view(ctx, ("mfa_code_sent", _masked(destination)))
 
     def _verify(self, ctx: StepContext, profile: dict, code: str) -> Continue | Stay:
         method = ctx.profile.metadata["method"]
@@ -139,7 +167,7 @@ class Mfa:
             scratch["totp_counter"] = counter
         else:
             if not scratch.get("digest"):
-                return Stay(self._view(ctx, "Select Send code first.", "error"))
+                return Stay(self._view(ctx, ("mfa_send_code_first",), "error"))
             ok = ctx.now <= scratch["expires"] and hmac.compare_digest(_digest(code),
                                                                        scratch["digest"])
         if not ok:
@@ -153,7 +181,7 @@ class Mfa:
         if scratch["attempts"] >= MAX_ATTEMPTS:
             raise B2CError("AADB2C90151", error="access_denied", hint=(
                 "Three wrong verification codes end the sign-in, as on B2C's multifactor page."))
-        return Stay(self._view(ctx, "That code is incorrect. Please try again.", "error"))
+        return Stay(self._view(ctx, ("error_incorrect_code",), "error"))
 
     def _passed(self, ctx: StepContext, profile: dict) -> Continue:
         method = ctx.profile.metadata["method"]

@@ -325,10 +325,9 @@ def _send_code(ctx: StepContext, email: str) -> str | None:
         "verified": False, "message_id": "ver_info_msg", "message_kind": "info",
     }
     tenant = ctx.ports.tenant_name
-    ctx.ports.mailer.send(
-        email, f"{tenant} account email verification code",
-        f"Verify your email address\n\nThanks for verifying your {email} account!\n"
-        f"Your code is: {code}\n\nSincerely,\n{tenant}", code=code)
+    texts = texts_for(ctx)  # the e-mail speaks the page's language, as B2C's does
+    ctx.ports.mailer.send(email, texts.text("email_verification_subject", tenant),
+                          texts.text("email_verification_body", tenant, code, email), code=code)
     ctx.event("Send verification email", email=email)
     return None
 

@@ -96,6 +96,49 @@ EN: dict[str, str] = {
     "intro_new_password": "Choose a new password.",
     "heading_profile": "Edit profile",
     "intro_profile": "Update your details.",
+    # multifactor authentication page (api.phonefactor).  B2C's StringIds where B2C has one
+    # (button_send_code, text_button_send_second_code, button_verify_code, number_label,
+    # local_number_input_placeholder_text, verification_code_input_placeholder_text,
+    # invalid_number, error_incorrect_code), with B2C Lab's own wording kept; the ids that
+    # start with mfa_ are B2C Lab's own, for texts of our single-page MFA that B2C words
+    # differently (its intro_sms / intro_entry_* texts assume a phone on file).
+    "mfa_title": "Multifactor authentication",
+    "mfa_heading": "Verify it's you",
+    "mfa_method_intro": "Multifactor authentication: {0}",
+    "mfa_method_email": "Email",
+    "mfa_method_phone": "SMS or phone call",
+    "mfa_method_sms": "SMS only",
+    "mfa_method_call": "Phone call only",
+    "mfa_method_totp": "Authenticator app - TOTP",
+    "mfa_intro_destination": "We will send a code to {0}.",
+    "number_label": "Phone number",
+    "local_number_input_placeholder_text": "+14255550100",
+    "mfa_phone_help": "Include the country code. B2C Lab sends the text message or call to the "
+                      "mailbox.",
+    "button_send_code": "Send code",
+    "text_button_send_second_code": "Send new code",
+    "verification_code_input_placeholder_text": "Verification code",
+    "button_verify_code": "Verify code",
+    "mfa_totp_scan": "Scan this QR code with your authenticator app (Microsoft Authenticator, "
+                     "Google Authenticator...), then enter the 6-digit code it shows.",
+    "mfa_totp_qr_alt": "QR code to add this account to an authenticator app",
+    "mfa_totp_manual": "Can't scan it? Enter this secret key in the app:",
+    "mfa_totp_enter": "Enter the 6-digit code from your authenticator app.",
+    "mfa_code_sent": "We sent a code to {0}. Enter it below.",
+    "mfa_send_code_first": "Select Send code first.",
+    "invalid_number": "Enter the phone number with its country code, such as +14255550100.",
+    "error_incorrect_code": "That code is incorrect. Please try again.",
+    # verification messages (e-mail, text message, call): B2C Lab's own ids; they follow the
+    # page's language as B2C's do, but B2C offers no page-level override for them in user flows
+    # (a custom e-mail needs a custom policy), so they are not listed in PAGES.  {0} tenant,
+    # {1} code, {2} e-mail address.
+    "email_verification_subject": "{0} account email verification code",
+    "email_verification_body": "Verify your email address\n\nThanks for verifying your {2} "
+                               "account!\nYour code is: {1}\n\nSincerely,\n{0}",
+    "mfa_email_subject": "{0} account verification code",
+    "mfa_sms_subject": "Text message from {0}",
+    "mfa_call_subject": "Phone call from {0}",
+    "mfa_code_body": "Your {0} verification code is: {1}",
 }
 
 #: display names of the built-in attributes and of the password fields (ClaimType DisplayName)

@@ -80,6 +80,42 @@ STRINGS: dict[str, str] = {
     "intro_new_password": "Wählen Sie ein neues Kennwort.",
     "heading_profile": "Profil bearbeiten",
     "intro_profile": "Aktualisieren Sie Ihre Angaben.",
+    # multifactor authentication page (api.phonefactor) and verification messages
+    "mfa_title": "Mehrstufige Authentifizierung",
+    "mfa_heading": "Bestätigen Sie Ihre Identität",
+    "mfa_method_intro": "Mehrstufige Authentifizierung: {0}",
+    "mfa_method_email": "E-Mail",
+    "mfa_method_phone": "SMS oder Telefonanruf",
+    "mfa_method_sms": "Nur SMS",
+    "mfa_method_call": "Nur Telefonanruf",
+    "mfa_method_totp": "Authentifikator-App - TOTP",
+    "mfa_intro_destination": "Wir senden einen Code an {0}.",
+    "number_label": "Telefonnummer",
+    "local_number_input_placeholder_text": "+14255550100",
+    "mfa_phone_help": "Geben Sie die Landesvorwahl mit an. B2C Lab stellt die SMS oder den Anruf "
+                      "im Postfach zu.",
+    "button_send_code": "Code senden",
+    "text_button_send_second_code": "Neuen Code senden",
+    "verification_code_input_placeholder_text": "Prüfcode",
+    "button_verify_code": "Code überprüfen",
+    "mfa_totp_scan": "Scannen Sie diesen QR-Code mit Ihrer Authentifikator-App (Microsoft "
+                     "Authenticator, Google Authenticator...) und geben Sie dann den angezeigten "
+                     "6-stelligen Code ein.",
+    "mfa_totp_qr_alt": "QR-Code, um dieses Konto einer Authentifikator-App hinzuzufügen",
+    "mfa_totp_manual": "Scannen nicht möglich? Geben Sie diesen geheimen Schlüssel in der App "
+                       "ein:",
+    "mfa_totp_enter": "Geben Sie den 6-stelligen Code aus Ihrer Authentifikator-App ein.",
+    "mfa_code_sent": "Wir haben einen Code an {0} gesendet. Geben Sie ihn unten ein.",
+    "mfa_send_code_first": "Wählen Sie zuerst „Code senden“ aus.",
+    "invalid_number": "Geben Sie die Telefonnummer mit Landesvorwahl ein, z. B. +14255550100.",
+    "error_incorrect_code": "Dieser Code ist falsch. Versuchen Sie es erneut.",
+    "email_verification_subject": "E-Mail-Prüfcode für das Konto bei {0}",
+    "email_verification_body": "Bestätigen Sie Ihre E-Mail-Adresse\n\nDanke, dass Sie Ihr Konto "
+                               "{2} bestätigen!\nIhr Code lautet: {1}\n\nMit freundlichen Grüßen\n{0}",
+    "mfa_email_subject": "Prüfcode für das Konto bei {0}",
+    "mfa_sms_subject": "SMS von {0}",
+    "mfa_call_subject": "Telefonanruf von {0}",
+    "mfa_code_body": "Ihr Prüfcode für {0} lautet: {1}",
 }
 
 CLAIMS: dict[str, str] = {

@@ -78,6 +78,43 @@ STRINGS: dict[str, str] = {
     "intro_new_password": "Elija una contraseña nueva.",
     "heading_profile": "Editar perfil",
     "intro_profile": "Actualice sus datos.",
+    # multifactor authentication page (api.phonefactor) and verification messages
+    "mfa_title": "Autenticación multifactor",
+    "mfa_heading": "Compruebe que es usted",
+    "mfa_method_intro": "Autenticación multifactor: {0}",
+    "mfa_method_email": "Correo electrónico",
+    "mfa_method_phone": "SMS o llamada de teléfono",
+    "mfa_method_sms": "Solo SMS",
+    "mfa_method_call": "Solo llamada de teléfono",
+    "mfa_method_totp": "Aplicación de autenticación - TOTP",
+    "mfa_intro_destination": "Enviaremos un código a {0}.",
+    "number_label": "Número de teléfono",
+    "local_number_input_placeholder_text": "+14255550100",
+    "mfa_phone_help": "Incluya el código de país. B2C Lab envía el mensaje de texto o la llamada "
+                      "al buzón.",
+    "button_send_code": "Enviar código",
+    "text_button_send_second_code": "Enviar código nuevo",
+    "verification_code_input_placeholder_text": "Código de verificación",
+    "button_verify_code": "Comprobar código",
+    "mfa_totp_scan": "Escanee este código QR con su aplicación de autenticación (Microsoft "
+                     "Authenticator, Google Authenticator...) y escriba el código de 6 dígitos "
+                     "que muestra.",
+    "mfa_totp_qr_alt": "Código QR para agregar esta cuenta a una aplicación de autenticación",
+    "mfa_totp_manual": "¿No puede escanearlo? Escriba esta clave secreta en la aplicación:",
+    "mfa_totp_enter": "Escriba el código de 6 dígitos de su aplicación de autenticación.",
+    "mfa_code_sent": "Hemos enviado un código a {0}. Escríbalo a continuación.",
+    "mfa_send_code_first": "Seleccione primero Enviar código.",
+    "invalid_number": "Escriba el número de teléfono con el código de país, por ejemplo "
+                      "+14255550100.",
+    "error_incorrect_code": "El código no es correcto. Inténtelo de nuevo.",
+    "email_verification_subject": "Código de verificación del correo electrónico de la cuenta de "
+                                  "{0}",
+    "email_verification_body": "Compruebe su dirección de correo electrónico\n\nGracias por "
+                               "verificar la cuenta {2}.\nSu código es: {1}\n\nAtentamente,\n{0}",
+    "mfa_email_subject": "Código de verificación de la cuenta de {0}",
+    "mfa_sms_subject": "Mensaje de texto de {0}",
+    "mfa_call_subject": "Llamada de teléfono de {0}",
+    "mfa_code_body": "Su código de verificación de {0} es: {1}",
 }
 
 CLAIMS: dict[str, str] = {

@@ -77,6 +77,42 @@ STRINGS: dict[str, str] = {
     "intro_new_password": "Choisissez un nouveau mot de passe.",
     "heading_profile": "Modifier le profil",
     "intro_profile": "Mettez à jour vos informations.",
+    # multifactor authentication page (api.phonefactor) and verification messages
+    "mfa_title": "Authentification multifacteur",
+    "mfa_heading": "Vérifiez qu'il s'agit bien de vous",
+    "mfa_method_intro": "Authentification multifacteur : {0}",
+    "mfa_method_email": "E-mail",
+    "mfa_method_phone": "SMS ou appel téléphonique",
+    "mfa_method_sms": "SMS uniquement",
+    "mfa_method_call": "Appel téléphonique uniquement",
+    "mfa_method_totp": "Application d'authentification - TOTP",
+    "mfa_intro_destination": "Nous allons envoyer un code à {0}.",
+    "number_label": "Numéro de téléphone",
+    "local_number_input_placeholder_text": "+14255550100",
+    "mfa_phone_help": "Indiquez l'indicatif du pays. B2C Lab envoie le SMS ou l'appel dans la "
+                      "boîte aux lettres.",
+    "button_send_code": "Envoyer le code",
+    "text_button_send_second_code": "Envoyer un nouveau code",
+    "verification_code_input_placeholder_text": "Code de vérification",
+    "button_verify_code": "Vérifier le code",
+    "mfa_totp_scan": "Scannez ce code QR avec votre application d'authentification (Microsoft "
+                     "Authenticator, Google Authenticator...), puis entrez le code à 6 chiffres "
+                     "qu'elle affiche.",
+    "mfa_totp_qr_alt": "Code QR pour ajouter ce compte à une application d'authentification",
+    "mfa_totp_manual": "Impossible de le scanner ? Entrez cette clé secrète dans l'application :",
+    "mfa_totp_enter": "Entrez le code à 6 chiffres de votre application d'authentification.",
+    "mfa_code_sent": "Nous avons envoyé un code à {0}. Entrez-le ci-dessous.",
+    "mfa_send_code_first": "Sélectionnez d'abord Envoyer le code.",
+    "invalid_number": "Entrez le numéro de téléphone avec l'indicatif du pays, par exemple "
+                      "+14255550100.",
+    "error_incorrect_code": "Ce code est incorrect. Veuillez réessayer.",
+    "email_verification_subject": "Code de vérification de l'adresse e-mail du compte {0}",
+    "email_verification_body": "Vérifiez votre adresse e-mail\n\nMerci de vérifier votre compte "
+                               "{2} !\nVotre code est : {1}\n\nCordialement,\n{0}",
+    "mfa_email_subject": "Code de vérification du compte {0}",
+    "mfa_sms_subject": "SMS de {0}",
+    "mfa_call_subject": "Appel téléphonique de {0}",
+    "mfa_code_body": "Votre code de vérification {0} est : {1}",
 }
 
 CLAIMS: dict[str, str] = {

@@ -37,6 +37,8 @@ PAGES = {
     "mfa": ("flows/mfa.html",
             {"contract": "multifactor", "content_definition": "api.phonefactor",
              "method": "email", "method_label": "Email", "destination": "ja***@example.com",
+             "method_intro": "Multifactor authentication: Email",
+             "destination_intro": ("We will send a code to ", "."),
              "code_sent": True, "text": TEXT}, None, 'id="mfaForm"'),
     "blocked": ("flows/block.html",
                 {"contract": "selfasserted", "message": "Your invitation code is invalid."},

@@ -149,3 +149,32 @@ def test_upload_without_a_file_or_too_large_is_refused(admin, app):
                                  content_type=f"multipart/form-data; boundary={boundary}")
     assert response.status_code == 400 and "larger than 1 MB" in response.get_data(as_text=True)
     assert languages_config(app) == {}
+
+
+def test_mfa_page_is_listed_when_enforced_and_its_overrides_apply(admin, app, client, flow):
+    html = client.get(URL).get_data(as_text=True)
+    assert 'id="upload-fr-api.phonefactor"' not in html  # MFA off: no multifactor page
+    with app.app_context():
+        row = db.session.execute(db.select(UserFlow).filter_by(name_key="b2c_1_susi")).scalar_one()
+        row.config = {**row.config, "properties": {"mfa_method": "email",
+                                                   "mfa_enforcement": "always"}}
+        db.session.commit()
+    html = client.get(URL).get_data(as_text=True)
+    assert 'id="upload-fr-api.phonefactor"' in html and "Multifactor authentication page" in html
+    defaults = client.get(f"{URL}/fr/api.phonefactor/defaults").get_json()["LocalizedStrings"]
+    by_id = {e["StringId"]: e["Value"] for e in defaults}
+    assert by_id["button_send_code"] == "Envoyer le code"
+    assert by_id["error_incorrect_code"] == "Ce code est incorrect. Veuillez réessayer."
+    save(admin, enabled="y")
+    response = upload(admin, strings(
+        {"ElementType": "UxElement", "StringId": "mfa_heading", "Override": True,
+         "Value": "Une dernière vérification"}), language="fr", page="api.phonefactor")
+    assert response.status_code == 303
+    refused = upload(admin, strings({"ElementType": "UxElement", "StringId": "button_signin",
+                                     "Override": True, "Value": "x"}),
+                     language="fr", page="api.phonefactor")
+    assert refused.status_code == 400
+    rp = flow.rp()
+    flow.authorize(rp["client_id"], rp["redirect_uri"], ui_locales="fr")
+    flow.sign_up("ov-fr@example.com")
+    assert "Une dernière vérification" in flow.text and ">Envoyer le code</button>" in flow.text

@@ -97,3 +97,112 @@ def test_overrides_change_one_string_and_one_label(flow, app):
     flow.follow_link("createAccount")
     assert 'id="displayName_label">Nickname</label>' in flow.text
     assert ">Create</button>" in flow.text
+
+
+def enforce_mfa(app, method):
+    with app.app_context():
+        flow = db.session.execute(db.select(UserFlow).filter_by(name_key="b2c_1_susi")).scalar_one()
+        flow.config = {**flow.config, "properties": {"mfa_method": method,
+                                                     "mfa_enforcement": "always"}}
+        db.session.commit()
+
+
+def newest_mail(flow, email) -> dict:
+    return flow.client.get("/mailbox/messages.json", query_string={"to": email}).get_json()[0]
+
+
+def test_sign_up_verification_email_and_mfa_page_in_french(flow, app):
+    set_languages(app, enabled=True, enabled_languages=["en", "fr"])
+    enforce_mfa(app, "email")
+    start(flow, ui_locales="fr")
+    flow.follow_link("createAccount")
+    flow.submit("attributeVerificationForm", "send_code", email="mfa-fr@example.com")
+    mail = newest_mail(flow, "mfa-fr@example.com")
+    assert mail["subject"].startswith("Code de vérification de l'adresse e-mail du compte")
+    assert "Vérifiez votre adresse e-mail" in mail["body"]
+    assert f"Votre code est : {mail['code']}" in mail["body"]
+    assert "Verify your email address" not in mail["body"]
+    form = "attributeVerificationForm"
+    flow.submit(form, "verify_code", email="mfa-fr@example.com", verificationCode=mail["code"])
+    flow.submit(form, "continue", newPassword=PASSWORD, reenterPassword=PASSWORD,
+                displayName="Jeanne", givenName="Jeanne", surname="Dupont")
+    html = flow.text
+    assert '<html lang="fr">' in html
+    for text in ("Vérifiez qu&#39;il s&#39;agit bien de vous",
+                 "Authentification multifacteur : E-mail", "Nous allons envoyer un code à",
+                 ">Envoyer le code</button>"):
+        assert text in html, text
+    assert "Verify it&#39;s you" not in html and "Send code" not in html
+    flow.submit("mfaForm", "verify_code", verificationCode="123456")
+    assert "Sélectionnez d&#39;abord Envoyer le code." in flow.text
+    flow.submit("mfaForm", "send_code")
+    assert "Nous avons envoyé un code à mf***@example.com. Entrez-le ci-dessous." in flow.text
+    assert ">Envoyer un nouveau code</button>" in flow.text
+    assert ">Vérifier le code</button>" in flow.text and "Code de vérification" in flow.text
+    mail = newest_mail(flow, "mfa-fr@example.com")
+    assert mail["subject"].startswith("Code de vérification du compte")
+    assert mail["body"].startswith("Votre code de vérification") and mail["code"] in mail["body"]
+    wrong = "000000" if mail["code"] != "000000" else "111111"
+    flow.submit("mfaForm", "verify_code", verificationCode=wrong)
+    assert "Ce code est incorrect. Veuillez réessayer." in flow.text
+    flow.submit("mfaForm", "verify_code", verificationCode=mail["code"])
+    assert "code" in flow.redirect_params()
+
+
+def test_mfa_phone_page_and_text_message_in_french(flow, app):
+    set_languages(app, enabled=True, enabled_languages=["en", "fr"])
+    enforce_mfa(app, "phone")
+    start(flow, ui_locales="fr")
+    flow.sign_up("sms-fr@example.com")
+    html = flow.text
+    assert "Authentification multifacteur : SMS ou appel téléphonique" in html
+    assert ">Numéro de téléphone</label>" in html and "Indiquez l&#39;indicatif du pays." in html
+    flow.submit("mfaForm", "send_code", phoneNumber="12345")
+    assert ("Entrez le numéro de téléphone avec l&#39;indicatif du pays, par exemple "
+            "+14255550100.") in flow.text
+    flow.submit("mfaForm", "send_code", phoneNumber="+33612345678")
+    assert "Nous avons envoyé un code à +33******78." in flow.text
+    mail = newest_mail(flow, "+33612345678")
+    assert mail["subject"].startswith("SMS de ")
+    assert mail["body"].startswith("Votre code de vérification")
+
+
+def test_mfa_totp_page_in_japanese_and_english_by_default(flow, app):
+    enforce_mfa(app, "totp")
+    start(flow, ui_locales="ja")  # language customization not enabled: English
+    flow.sign_up("totp-en@example.com")
+    assert "Verify it&#39;s you" in flow.text and "Scan this QR code" in flow.text
+    assert "Multifactor authentication: Authenticator app - TOTP" in flow.text
+    flow.client.delete_cookie("x-ms-cpim-sso")
+    set_languages(app, enabled=True)
+    start(flow, ui_locales="ja")
+    flow.sign_up("totp-ja@example.com")
+    html = flow.text
+    assert '<html lang="ja">' in html and "本人確認" in html
+    assert "多要素認証: 認証アプリ - TOTP" in html and "QR コードをスキャンし" in html
+    assert "Scan this QR code" not in html
+
+
+def test_mfa_email_stays_english_by_default(flow, app):
+    enforce_mfa(app, "email")
+    start(flow)
+    flow.sign_up("mfa-en@example.com")
+    assert newest_mail(flow, "mfa-en@example.com")["subject"].endswith(
+        "account email verification code")
+    flow.submit("mfaForm", "send_code")
+    assert "We sent a code to mf***@example.com. Enter it below." in flow.text
+    mail = newest_mail(flow, "mfa-en@example.com")
+    assert mail["subject"].endswith("account verification code")
+    assert mail["body"].startswith("Your ") and "verification code is:" in mail["body"]
+
+
+def test_mfa_page_overrides_apply(flow, app):
+    set_languages(app, enabled=True, overrides={"fr": {"api.phonefactor": [
+        {"ElementType": "UxElement", "StringId": "mfa_heading", "Override": True,
+         "Value": "Encore une étape"},
+        {"ElementType": "UxElement", "StringId": "button_send_code", "Override": False,
+         "Value": "ignored"}]}})
+    enforce_mfa(app, "email")
+    start(flow, ui_locales="fr")
+    flow.sign_up("mfa-ov@example.com")
+    assert "Encore une étape" in flow.text and ">Envoyer le code</button>" in flow.text
