@@ -15,18 +15,17 @@ from __future__ import annotations
 
 import argparse
 import json
-import os
-import tempfile
 from pathlib import Path
 
 from flask import Flask, current_app, render_template, request
+
+from .. import call_log
 
 from . import prefill
 
 MOUNT = "social"
 CONNECTOR_PATH = "/api/prefill"
 KEEP_CALLS = 5
-CSP = "default-src 'self'; style-src 'self'; frame-ancestors 'none'"
 
 
 def create_app(settings: dict) -> Flask:
@@ -40,34 +39,16 @@ def create_app(settings: dict) -> Flask:
     app.add_url_rule("/", "index", index)
     app.add_url_rule(CONNECTOR_PATH, "prefill", prefill_connector, methods=["POST"])
 
-    @app.after_request
-    def _headers(response):
-        response.headers.setdefault("Content-Security-Policy", CSP)
-        response.headers.setdefault("X-Frame-Options", "DENY")
-        return response
+    call_log.secure_headers(app)
     return app
 
 
-def _calls_path() -> Path:
-    return Path(current_app.config["DATA_DIR"]) / "calls.json"
-
-
 def recent_calls() -> list[dict]:
-    """The last calls, newest first (an unreadable file counts as none)."""
-    try:
-        calls = json.loads(_calls_path().read_text(encoding="utf-8"))
-    except (OSError, ValueError):
-        return []
-    return calls if isinstance(calls, list) else []
+    return call_log.recent_calls(current_app.config["DATA_DIR"])
 
 
 def _remember(call: dict) -> None:
-    calls = [call, *recent_calls()][:KEEP_CALLS]
-    path = _calls_path()
-    handle, temp = tempfile.mkstemp(dir=path.parent, prefix=".calls-")
-    with os.fdopen(handle, "w", encoding="utf-8") as out:
-        json.dump(calls, out, indent=2, ensure_ascii=False)
-    os.replace(temp, path)  # readers never see half a file
+    call_log.remember(current_app.config["DATA_DIR"], call, KEEP_CALLS)
 
 
 def connector_url() -> str:
