@@ -12,6 +12,7 @@ from joserfc.jwk import RSAKey
 from sqlalchemy.exc import IntegrityError
 
 from ..extensions import db
+from . import config_version
 from ..models import SigningKey
 
 # Built once (see idp/store/tenant.py): every token and every JWKS request reads the keys.
@@ -53,9 +54,15 @@ def _private_key(kid: str, private_jwk_json: str) -> RSAKey:
     return RSAKey.import_key(json.loads(private_jwk_json))
 
 
+def _signing_material() -> tuple[str, RSAKey]:
+    key = ensure_signing_key()
+    return key.kid, _private_key(key.kid, json.dumps(key.private_jwk, sort_keys=True))
+
+
 def sign(payload: dict) -> str:
     """Sign ``payload`` RS256 with the active key; header ``{"typ","alg","kid"}`` as B2C's."""
-    key = ensure_signing_key()
-    header = {"typ": "JWT", "alg": "RS256", "kid": key.kid}
-    private = _private_key(key.kid, json.dumps(key.private_jwk, sort_keys=True))
+    # The key is read from the database once per IDP_METADATA_CACHE_SECONDS, not per token
+    # (idp/store/config_version.py): it was a third of a client_credentials request.
+    kid, private = config_version.cached("signing_key", _signing_material)
+    header = {"typ": "JWT", "alg": "RS256", "kid": kid}
     return jwt.encode(header, payload, private)
