@@ -3,14 +3,17 @@ mailbox and the sample app at ``/rp``.
 
     python app.py            # http://localhost:5000 (HOST, PORT, IDP_PUBLIC_URL, DATABASE_URL)
     python app.py --https    # https://localhost:5000 with a local CA in instance/ (IDP_HTTPS=1)
+    python app.py --server granian --workers 2    # for hosting a room (IDP_SERVER, IDP_SERVER_WORKERS)
 
 The sample app is a separate Flask app with its own session cookie; it reaches the IdP only
-over HTTP.  ``build_app()`` is also the WSGI factory for gunicorn: ``gunicorn 'app:build_app()'``.
+over HTTP.  ``build_app()`` is also the WSGI factory for granian and gunicorn:
+``gunicorn 'app:build_app()'``.
 """
 from __future__ import annotations
 
 import argparse
 import json
+import logging
 import os
 import secrets
 import sys
@@ -22,6 +25,9 @@ import rp_demo
 from idp import create_app, tls
 from labs.mount import lab_apps
 from practice_idps.mount import practice_apps
+
+
+ROOT = Path(__file__).resolve().parent
 
 
 def _rp_secret_key(instance: Path) -> str:
@@ -96,18 +102,69 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description="Run B2C Lab.")
     parser.add_argument("--https", action="store_true",
                         help="serve https with a local CA made into instance/ (IDP_HTTPS=1)")
-    if parser.parse_args(argv).https:
-        os.environ["IDP_HTTPS"] = "1"
+    parser.add_argument("--server", choices=SERVERS,
+                        help="waitress (the default: pure Python, every OS) or granian (a Rust "
+                             "HTTP server, several processes: for hosting a room) (IDP_SERVER)")
+    parser.add_argument("--workers", type=int, metavar="N",
+                        help="granian's processes, one per core is a good start "
+                             "(IDP_SERVER_WORKERS, default 1)")
+    args = parser.parse_args(argv)
+    # Through the environment, so that granian's worker processes see the same settings.
+    for name, value in (("IDP_HTTPS", "1" if args.https else None),
+                        ("IDP_SERVER", args.server),
+                        ("IDP_SERVER_WORKERS", None if args.workers is None else str(args.workers))):
+        if value is not None:
+            os.environ[name] = value
     app = build_app()
+    server = str(app.config["IDP_SERVER"]).lower()
+    if server not in SERVERS:
+        print(f"IDP_SERVER is {app.config['IDP_SERVER']!r}: use one of {', '.join(SERVERS)}.",
+              file=sys.stderr)
+        return 2
     print(_banner(app), flush=True)
     host, port = app.config["HOST"], int(app.config["PORT"])
-    if app.config["IDP_HTTPS"]:
-        tls.serve_https(app, host, port, app.extensions["b2clab_tls"])
+    tls_files = app.extensions.get("b2clab_tls")
+    if server == "granian":
+        return _serve_granian(app, host, port, tls_files)
+    if tls_files:
+        tls.serve_https(app, host, port, tls_files)
         return 0
     from waitress import serve
 
     serve(app, host=host, port=port, threads=int(app.config["IDP_SERVER_THREADS"]),
           ident="b2clab")
+    return 0
+
+
+SERVERS = ("waitress", "granian")
+
+
+def _serve_granian(app, host: str, port: int, tls_files) -> int:
+    """Serve with granian: its worker processes each call :func:`build_app` (this process
+    already migrated and seeded the database, so theirs only read it)."""
+    from granian import Granian
+    from granian.constants import Interfaces
+    from granian.log import LogLevels
+
+    workers = int(app.config["IDP_SERVER_WORKERS"])
+    if workers < 1:
+        print(f"IDP_SERVER_WORKERS is {workers}: give 1 or more.", file=sys.stderr)
+        return 2
+    uri = app.config["SQLALCHEMY_DATABASE_URI"]
+    if uri.startswith("sqlite") and (":memory:" in uri or uri.rstrip("/") == "sqlite:"):
+        print("granian serves from its own processes, and an in-memory database lives in "
+              "one: give DATABASE_URL a file, or use waitress.", file=sys.stderr)
+        return 2
+    # granian warns when threads outnumber 2 x cores + 1.  Here they are meant: the sample app
+    # and the lab apps call this server back (token, API connectors) while holding a thread.
+    logging.getLogger("_granian").addFilter(
+        lambda record: "Python threads" not in record.getMessage())
+    options = {}
+    if tls_files:
+        options = {"ssl_cert": tls_files.cert, "ssl_key": tls_files.key}
+    Granian("app:build_app", factory=True, interface=Interfaces.WSGI, address=host, port=port,
+            workers=workers, blocking_threads=int(app.config["IDP_SERVER_THREADS"]),
+            working_dir=ROOT, log_level=LogLevels.warning, **options).serve()
     return 0
 
 

@@ -30,7 +30,17 @@ DEFAULTS: dict[str, tuple[object, str]] = {
     # 8, not 16: with fewer threads contending for the GIL, token and discovery requests went
     # 13-26 % faster (bench/results.md); not fewer, because the sample app and the lab apps
     # call this same server back (tokens, API connectors) while their request holds a thread.
-    "IDP_SERVER_THREADS": (8, "worker threads of the built-in waitress server"),
+    "IDP_SERVER_THREADS": (8, "threads per server process (waitress; granian's blocking threads)"),
+    # waitress is pure Python and runs everywhere; granian (a Rust HTTP server) parses HTTP
+    # outside the GIL and runs several processes: 2-20x the requests per second
+    # (bench/results.md), for hosting a room.
+    "IDP_SERVER": ("waitress", "HTTP server of python app.py: waitress, or granian for hosting "
+                               "(python app.py --server granian)"),
+    "IDP_SERVER_WORKERS": (1, "processes of the granian server (one per core is a good start)"),
+    # Discovery and JWKS answers are kept as bytes this long in each process (a commit in the
+    # process clears them at once); the answers themselves say max-age=300 to clients.
+    "IDP_METADATA_CACHE_SECONDS": (1, "how long a process reuses a discovery or JWKS answer "
+                                      "another process may have changed; 0 turns it off"),
     # MSAL refuses http authorities; this mode lets MSAL labs run (idp/tls.py).
     # The practice Facebook and Google (practice_idps/, mounted in app.py) are reached over HTTP
     # at these roots; a test may point them at another server.

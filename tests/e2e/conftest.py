@@ -9,6 +9,7 @@ Environment:
 from __future__ import annotations
 
 import os
+import signal
 import socket
 import subprocess
 import sys
@@ -89,6 +90,11 @@ class ServerProcess:
             except subprocess.TimeoutExpired:
                 self.process.kill()
                 self.process.wait(timeout=10)
+        if os.name == "posix":  # workers a server failed to stop (gunicorn, granian)
+            try:
+                os.killpg(self.process.pid, signal.SIGKILL)
+            except (ProcessLookupError, PermissionError):
+                pass
         if self.owns_database:
             self.owns_database = False
             databases.drop_database(self.database_url)
@@ -132,9 +138,11 @@ def start_server(tmp_dir: Path, command: list[str], port: int, scheme: str = "ht
     env = server_env(instance, port, scheme, database_url, public_url)
     try:
         with open(log_path, "wb") as log:
+            # A process group of its own, so that stop() can end worker processes too.
             process = subprocess.Popen([part.replace("{port}", str(port)) for part in command],
                                        cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT,
-                                       stdin=subprocess.DEVNULL)
+                                       stdin=subprocess.DEVNULL,
+                                       start_new_session=os.name == "posix")
     except BaseException:
         if owns_database:
             databases.drop_database(database_url)

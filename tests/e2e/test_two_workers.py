@@ -1,5 +1,6 @@
-"""Two gunicorn worker processes on one database: sign-ins must not depend on which worker
-serves which request (transactions, codes, keys and sessions live in the database).
+"""Two worker processes on one database, under gunicorn and under ``python app.py --server
+granian --workers 2``: sign-ins must not depend on which worker serves which request
+(transactions, codes, keys and sessions live in the database).
 
 Plain HTTP with ``requests`` (no browser), so it is quick.
 """
@@ -8,6 +9,7 @@ from __future__ import annotations
 import re
 import sys
 import uuid
+from pathlib import Path
 
 import pytest
 
@@ -69,3 +71,49 @@ def test_ten_sign_ins_across_two_workers(gunicorn_server):
     # Each sign-in uses fresh connections, so both workers take a share of the requests; a code
     # issued by one is redeemed by whichever worker gets the app's back-channel token call.
     assert len(served) == 2, f"only worker(s) {served} served requests:\n{output[-3000:]}"
+
+
+@pytest.fixture(scope="module")
+def granian_server(tmp_path_factory):
+    port = free_port()
+    command = [sys.executable, "app.py", "--server", "granian", "--workers", "2"]
+    server = start_server(tmp_path_factory.mktemp("granian"), command, port)
+    yield server
+    server.stop()
+
+
+def _children_cpu_ticks(pid: int) -> dict[int, int]:
+    """CPU time (user + system, in clock ticks) of each child process of ``pid``."""
+    ticks = {}
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            fields = stat.read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            continue
+        if int(fields[1]) == pid:
+            ticks[int(stat.parent.name)] = int(fields[11]) + int(fields[12])
+    return ticks
+
+
+@pytest.mark.skipif(not Path("/proc/self/stat").exists(), reason="reads worker CPU from /proc")
+def test_ten_sign_ins_across_two_granian_workers(granian_server):
+    base = granian_server.base_url
+    workers_before = _children_cpu_ticks(granian_server.process.pid)
+    assert len(workers_before) == 2, granian_server.output()[-3000:]
+    email, password = f"gran-{uuid.uuid4().hex[:12]}@example.com", "Passw0rd!-gran"
+    page = FlowClient(base).sign_up(email, password, "Two Workers", "Two", "Workers")
+    assert page.url == f"{base}/rp/claims", page.text
+    failures = []
+    for attempt in range(SIGN_INS):
+        page = FlowClient(base).sign_in(email, password)
+        if not (page.url == f"{base}/rp/claims" and '<table id="claims">' in page
+                and email in page):
+            failures.append(f"#{attempt}: {page.url} {page.response.status_code}\n"
+                            f"{page.text[:1500]}")
+    output = granian_server.output()
+    assert not failures, "\n\n".join(failures) + first_traceback(output)
+    assert "Traceback" not in output, first_traceback(output)
+    # Both processes did work (granian hands each new connection to either worker).
+    workers_after = _children_cpu_ticks(granian_server.process.pid)
+    busy = [pid for pid, ticks in workers_after.items() if ticks > workers_before.get(pid, 0)]
+    assert len(busy) == 2, (workers_before, workers_after)
