@@ -1,10 +1,12 @@
 """SQLite settings for several processes on one file: WAL and a busy timeout, so a second
 worker waits for a lock instead of failing with "database is locked"; ``synchronous=NORMAL``,
 the setting SQLite recommends with WAL, so a commit does not wait for the disk; and one
-writing transaction at a time per process (:func:`_one_writer_at_a_time`)."""
+writing transaction at a time, across threads and processes (:func:`_one_writer_at_a_time`)."""
 from __future__ import annotations
 
+import os
 import threading
+import time
 
 from flask import Flask
 from sqlalchemy import event
@@ -38,21 +40,22 @@ def configure_sqlite(app: Flask) -> None:
         cursor.close()
 
     if not in_memory:  # an in-memory database is one connection: nothing to order
-        _one_writer_at_a_time(engine)
+        _one_writer_at_a_time(engine, _ProcessLock.beside(engine.url.database))
 
 
-def _one_writer_at_a_time(engine) -> None:
-    """Make this process's threads take turns at writing.
+def _one_writer_at_a_time(engine, between_processes: "_ProcessLock | None" = None) -> None:
+    """Make writers take turns: this process's threads, and processes on the same file.
 
-    SQLite has one writer at a time.  A thread that finds the write lock taken waits in
+    SQLite has one writer at a time.  A writer that finds the write lock taken waits in
     SQLite's busy handler, which sleeps 1, 2, 5, 10 ... up to 100 ms between tries, so under
-    load (waitress runs several threads) writers slept far longer than the writes took and token
-    requests had second-long tails (bench/results.md).  Here a transaction takes a process lock
-    at its first INSERT, UPDATE or DELETE and gives it back at commit or rollback: the next
-    writer starts the moment the lock is free.  Reads never take it.  Other processes (gunicorn
-    workers, a second instance) still meet at SQLite's own lock, as before.  A thread that
-    already holds the lock through another connection does not wait for itself, and nobody
-    waits longer than the busy timeout: after it, SQLite decides, as it did without this.
+    load writers slept far longer than the writes took and token requests had tails of a
+    tenth of a second and more (bench/results.md).  Here a transaction takes a thread lock and
+    then a lock on a file beside the database at its first INSERT, UPDATE or DELETE, and gives
+    both back at commit or rollback: the next writer of this process starts the moment the
+    lock is free, and one of another process (granian or gunicorn workers) within a fraction
+    of a millisecond.  Reads never take them.  A thread that already holds the lock through
+    another connection does not wait for itself, and nobody waits longer than the busy
+    timeout: after it, SQLite decides, as it did without these locks.
     """
     lock = threading.Lock()
     owner: list[int | None] = [None]
@@ -64,13 +67,20 @@ def _one_writer_at_a_time(engine) -> None:
         me = threading.get_ident()
         if owner[0] == me:
             return
-        if lock.acquire(timeout=BUSY_TIMEOUT_MS / 1000):
-            owner[0] = me
-            conn.info[_HOLDS] = True
+        deadline = time.monotonic() + BUSY_TIMEOUT_MS / 1000
+        if not lock.acquire(timeout=BUSY_TIMEOUT_MS / 1000):
+            return
+        if between_processes is not None and not between_processes.acquire(deadline):
+            lock.release()
+            return
+        owner[0] = me
+        conn.info[_HOLDS] = True
 
     def _give_back(info: dict) -> None:
         if info.pop(_HOLDS, False):
             owner[0] = None
+            if between_processes is not None:
+                between_processes.release()
             lock.release()
 
     event.listen(engine, "commit", lambda conn: _give_back(conn.info))
@@ -78,3 +88,49 @@ def _one_writer_at_a_time(engine) -> None:
     # A connection dropped or returned without either (an error) must not keep the lock.
     event.listen(engine, "checkin", lambda _dbapi, record: _give_back(record.info))
     event.listen(engine, "invalidate", lambda _dbapi, record, _exc: _give_back(record.info))
+
+
+class _ProcessLock:
+    """An exclusive POSIX record lock (``lockf``) on ``DATABASE.write-lock``.
+
+    Record locks belong to a process: a worker forked from the process that built the app
+    does not share its parent's, and the kernel drops them when a process dies, so a crashed
+    worker never leaves the lock taken.  The file is opened in each process that uses it.
+    Only this process's thread that holds the thread lock calls acquire and release.
+    """
+
+    POLL_MAX = 0.001  # seconds between tries: a waiting writer starts within a millisecond
+
+    def __init__(self, path: str):
+        self.path = path
+        self._fd: int | None = None
+        self._pid: int | None = None
+
+    @classmethod
+    def beside(cls, database: str | None) -> "_ProcessLock | None":
+        try:
+            import fcntl  # noqa: F401  (POSIX only: on Windows, threads take turns as before)
+        except ImportError:
+            return None
+        return cls(f"{database}.write-lock") if database else None
+
+    def acquire(self, deadline: float) -> bool:
+        import fcntl
+
+        if self._pid != os.getpid():
+            self._fd, self._pid = os.open(self.path, os.O_RDWR | os.O_CREAT, 0o600), os.getpid()
+        delay = 0.00005
+        while True:
+            try:
+                fcntl.lockf(self._fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+                return True
+            except OSError:
+                if time.monotonic() >= deadline:
+                    return False
+                time.sleep(delay)
+                delay = min(delay * 2, self.POLL_MAX)
+
+    def release(self) -> None:
+        import fcntl
+
+        fcntl.lockf(self._fd, fcntl.LOCK_UN)
