@@ -36,41 +36,79 @@ def _ratio(ours: dict | None, peer: dict | None) -> float | None:
     return ours["rps"] / peer["rps"]
 
 
+def _ours(servers: dict) -> list[str]:
+    """The keys of B2C Lab's servers, in run order (every server but the peer)."""
+    return [key for key in servers if key != "peer"]
+
+
+def _met(ok: bool) -> str:
+    return "yes" if ok else "no"
+
+
 def side_by_side(servers: dict) -> list[str]:
-    peer, wait, gun = (servers[k]["rows"] for k in ("peer", "waitress", "gunicorn"))
-    L = ["| Endpoint | oidc-provider req/s (p50 / p99 ms) | B2C Lab waitress | ratio | "
-         "B2C Lab gunicorn | ratio |", "|---|---|---|---|---|---|"]
+    peer, ours = servers["peer"]["rows"], _ours(servers)
+    L = ["| Endpoint | oidc-provider req/s (p50 / p99 ms) | "
+         + " | ".join(f"B2C Lab {servers[k]['short']} | ratio" for k in ours) + " |",
+         "|---|---|" + "---|---|" * len(ours)]
     for label in GOAL_ENDPOINTS:
-        p, w, g = _row(peer, label), _row(wait, label), _row(gun, label)
-        L.append(f"| {label} | {_cell(p)} | {_cell(w)} | {fmt(_ratio(w, p), '.2f')} | "
-                 f"{_cell(g)} | {fmt(_ratio(g, p), '.2f')} |")
+        p = _row(peer, label)
+        cells = [f"{_cell(r)} | {fmt(_ratio(r, p), '.2f')}"
+                 for r in (_row(servers[k]["rows"], label) for k in ours)]
+        L.append(f"| {label} | {_cell(p)} | " + " | ".join(cells) + " |")
     return L
 
 
-def goals(servers: dict, signin: dict, cold: dict) -> list[str]:
-    peer = servers["peer"]["rows"]
-    L = ["| Goal | Measured | Met |", "|---|---|---|"]
-    for key, title in (("waitress", "waitress (`python app.py`)"),
-                       ("gunicorn", "gunicorn 2×4")):
-        ratios = [_ratio(_row(servers[key]["rows"], label), _row(peer, label))
-                  for label in GOAL_ENDPOINTS]
-        shown = ", ".join(f"{label.split(' ', 1)[1]} {fmt(r, '.2f')}"
-                          for label, r in zip(GOAL_ENDPOINTS, ratios))
-        met = all(r is not None and r >= 1 for r in ratios)
-        L.append(f"| ≥ oidc-provider's req/s on every endpoint, {title} | ours/peer: {shown} | "
-                 f"{'yes' if met else 'no'} |")
+def _speed_goal(short: str, rows: list[dict], peer: list[dict]) -> str:
+    ratios = [_ratio(_row(rows, label), _row(peer, label)) for label in GOAL_ENDPOINTS]
+    shown = ", ".join(f"{label.split(' ', 1)[1]} {fmt(r, '.2f')}"
+                      for label, r in zip(GOAL_ENDPOINTS, ratios))
+    met = all(r is not None and r >= 1 for r in ratios)
+    return (f"| ≥ oidc-provider's req/s on every endpoint, {short} | ours/peer: {shown} | "
+            f"{_met(met)} |")
+
+
+def _sign_in_goal(short: str, signin: dict) -> str:
     share = signin["share"]
-    L.append(f"| sign-in ≥ 90 % of the bcrypt limit | {signin['per_second']:.2f}/s of "
-             f"{signin['limit']:.2f}/s = {share * 100:.0f} % | "
-             f"{'yes' if share >= 0.9 else 'no'} |")
+    return (f"| sign-in ≥ 90 % of the bcrypt limit, {short} | {signin['per_second']:.2f}/s of "
+            f"{signin['limit']:.2f}/s = {share * 100:.0f} % | {_met(share >= 0.9)} |")
+
+
+def _memory_goal(data: dict) -> str:
+    """The goal is per process: for granian the largest of its processes, not their sum."""
+    top = data["rss_largest"]
+    what = "the largest of main and workers" if data["summed"] else "its one process"
+    return (f"| < 150 MB resident per process, {data['short']} (whole run) | {what}: at most "
+            f"{mib(top)} | {_met(top is not None and top < 150 * 1000 * 1000 / 1024)} |")
+
+
+def goals(servers: dict, cold: dict) -> list[str]:
+    peer, ours = servers["peer"]["rows"], _ours(servers)
+    L = ["| Goal | Measured | Met |", "|---|---|---|"]
+    L += [_speed_goal(servers[k]["short"], servers[k]["rows"], peer) for k in ours]
+    L += [_sign_in_goal(servers[k]["short"], servers[k]["signin"])
+          for k in ours if servers[k]["signin"]]
     worst = max(cold["first"], cold["second"])
-    L.append(f"| cold start < 1.5 s | {cold['first']:.2f} s (new instance), "
-             f"{cold['second']:.2f} s (existing) | {'yes' if worst < 1.5 else 'no'} |")
-    rss = [v for _k, v in servers["waitress"]["rss"] if v is not None]
-    top = max(rss) if rss else None
-    L.append(f"| < 150 MB resident (waitress, whole run) | at most {mib(top)} | "
-             f"{'yes' if top is not None and top < 150 * 1000 * 1000 / 1024 else 'no'} |")
+    L.append(f"| cold start < 1.5 s, waitress | {cold['first']:.2f} s (new instance), "
+             f"{cold['second']:.2f} s (existing) | {_met(worst < 1.5)} |")
+    L.append(f"| cold start < 1.5 s, granian 2 workers | {cold['granian']:.2f} s (new instance) "
+             f"| {_met(cold['granian'] < 1.5)} |")
+    L += [_memory_goal(servers[k]) for k in ours]
     return L
+
+
+def sign_ins(short: str, signin: dict) -> list[str]:
+    L = [f"### {short}\n",
+         f"- bcrypt `checkpw` at cost 12, median of 7 on one core, just before and just after "
+         f"the sign-ins: {' and '.join(f'{c:.0f}' for c in signin['checks_ms'])} ms (load "
+         f"average {' and '.join(f'{x:.1f}' for x in signin['load'])}); {signin['cores']} "
+         f"cores ⇒ limit {signin['cores']} ÷ {signin['check_ms'] / 1000:.3f} s = "
+         f"{signin['limit']:.2f} sign-ins/s.",
+         f"- {signin['done']} sign-ins ({signin['failed']} failed) from {signin['threads']} "
+         f"client threads in {signin['seconds']:.1f} s: **{signin['per_second']:.2f}/s, "
+         f"{signin['share'] * 100:.0f} % of the limit**; one sign-in took "
+         f"{fmt(signin['p50'], '.0f')} ms (p50), {fmt(signin['p99'], '.0f')} ms (p99)."]
+    L += [f"- error: `{error}`" for error in signin["errors"]]
+    return L + [""]
 
 
 def detail(name: str, shown: str, data: dict) -> list[str]:
@@ -81,9 +119,11 @@ def detail(name: str, shown: str, data: dict) -> list[str]:
         L.append(f"| {r['label']} | {fmt(r['rps'], '.0f')} | {fmt(r['p50'], '.2f')} | "
                  f"{fmt(r['p99'], '.2f')} | {r['requests']} | {r['non2xx']} | {r['socket']} |")
     L.append("")
-    note = " (master + workers summed; shared pages counted more than once)" \
-        if "gunicorn" in name else ""
-    L.append(f"RSS (VmRSS){note}: " + "; ".join(f"{k} {mib(v)}" for k, v in data["rss"]) + "\n")
+    note = " (main process + workers summed; shared pages counted more than once)" \
+        if data["summed"] else ""
+    L.append(f"RSS (VmRSS){note}: " + "; ".join(f"{k} {mib(v)}" for k, v in data["rss"])
+             + (f"; largest single process over the run {mib(data['rss_largest'])}"
+                if data["summed"] else "") + "\n")
     pools = [(r["label"], r["pool"]) for r in data["rows"] if r.get("pool")]
     for label, (left, empty) in pools:
         L.append(f"Refresh pool at the end of {label}: {left} tokens left, {empty} requests "
@@ -103,8 +143,22 @@ def detail(name: str, shown: str, data: dict) -> list[str]:
     return L
 
 
-def write_results(path: Path, *, info: dict, cold: dict, signin: dict, servers: dict,
-                  started: str, elapsed: float, wrk_args: list[str]) -> None:
+def memory(servers: dict) -> list[str]:
+    L = ["| Server | After start | After the sign-ins | After wrk | Largest process, whole run |",
+         "|---|---|---|---|---|"]
+    for key, data in servers.items():
+        rss = dict(data["rss"])
+        title = (data["short"] if key == "peer" else f"B2C Lab {data['short']}") \
+            + (" (summed, overstated)" if data["summed"] else "")
+        L.append(f"| {title} | {mib(rss.get('after start'))} | "
+                 f"{mib(rss.get('after the sign-ins'))} | {mib(data['rss'][-1][1])} | "
+                 f"{mib(data['rss_largest'])} |")
+    return L
+
+
+def write_results(path: Path, *, info: dict, cold: dict, servers: dict, started: str,
+                  elapsed: float, wrk_args: list[str]) -> None:
+    """``servers`` maps a key to one server's results, the peer first, in run order."""
     i = info
     L = ["# B2C Lab benchmark results\n",
          f"Generated by `python bench/run.py` on {started} (UTC); the run took {elapsed:.0f} s. "
@@ -114,55 +168,43 @@ def write_results(path: Path, *, info: dict, cold: dict, signin: dict, servers: 
          f"- CPUs (`nproc`): {i['nproc']} — {i['cpu']}; RAM {i['ram']}; {i['os']}",
          f"- Load average (1/5/15 min) at start: {' / '.join(i['loadavg'])}; at the end: "
          f"{' / '.join(i['loadavg_end'])}",
-         f"- Python {i['python']}, Flask {i['flask']}, waitress {i['waitress']}, gunicorn "
-         f"{i['gunicorn']}, bcrypt {i['bcrypt']}, SQLite {i['sqlite']}, {i['wrk']}",
+         f"- Python {i['python']}, Flask {i['flask']}, waitress {i['waitress']}, granian "
+         f"{i['granian']}, bcrypt {i['bcrypt']}, SQLite {i['sqlite']}, {i['wrk']}",
          f"- Node.js {i['node']}, oidc-provider {i['oidc_provider']}\n",
-         "## Against the goals\n", *goals(servers, signin, cold), "",
+         "## Against the goals\n", *goals(servers, cold), "",
          "## Side by side (wrk)\n",
          f"`wrk {' '.join(wrk_args)}`, one run each, on loopback, wrk and the servers on the "
          "same CPUs. Ratio = B2C Lab req/s ÷ oidc-provider req/s (above 1: B2C Lab is faster). "
          "oidc-provider is one node process; waitress is one Python process with "
-         "`IDP_SERVER_THREADS` threads; gunicorn is 2 processes × 4 threads.\n",
+         "`IDP_SERVER_THREADS` threads; granian is a main process that serves nothing and N "
+         "worker processes with `IDP_SERVER_THREADS` blocking threads each.\n",
          *side_by_side(servers), "",
-         "## Full sign-in flow at bcrypt cost 12 (waitress)\n",
-         f"- bcrypt `checkpw` at cost 12, median of 7 on one core, just before and just after "
-         f"the sign-ins: {' and '.join(f'{c:.0f}' for c in signin['checks_ms'])} ms (load "
-         f"average {' and '.join(f'{x:.1f}' for x in signin['load'])}); {signin['cores']} "
-         f"cores ⇒ limit {signin['cores']} ÷ {signin['check_ms'] / 1000:.3f} s = "
-         f"{signin['limit']:.2f} sign-ins/s.",
-         f"- {signin['done']} sign-ins ({signin['failed']} failed) from {signin['threads']} "
-         f"client threads in {signin['seconds']:.1f} s: **{signin['per_second']:.2f}/s, "
-         f"{signin['share'] * 100:.0f} % of the limit**; one sign-in took "
-         f"{fmt(signin['p50'], '.0f')} ms (p50), {fmt(signin['p99'], '.0f')} ms (p99).",
-         "- One sign-in: authorize → sign-in page → POST e-mail and password → code → "
-         "token "
+         "## Full sign-in flow at bcrypt cost 12\n",
+         "One sign-in: authorize → sign-in page → POST e-mail and password → code → token "
          "(id_token + refresh token), a new cookie jar each time. The client threads run on "
-         "the same CPUs.",
-    ]
-    for error in signin["errors"]:
-        L.append(f"- error: `{error}`")
-    L += ["", "## Cold start\n",
+         "the same CPUs. The limit is measured around each run.\n"]
+    for data in servers.values():
+        if data["signin"]:
+            L += sign_ins(data["short"], data["signin"])
+    L += ["## Cold start\n",
           "Time from spawning the server to the first 200 on its discovery URL (polled every "
           "10 ms).\n", "| Server | Seconds |", "|---|---|",
-          f"| B2C Lab, new instance folder (migrations, seed, RSA key, admin bcrypt) | "
+          f"| B2C Lab waitress, new instance folder (migrations, seed, RSA key, admin bcrypt) | "
           f"{cold['first']:.2f} |",
-          f"| B2C Lab, same folder again | {cold['second']:.2f} |",
+          f"| B2C Lab waitress, same folder again | {cold['second']:.2f} |",
+          f"| B2C Lab granian 2 workers, new instance folder (the same, then the workers start) "
+          f"| {cold['granian']:.2f} |",
           f"| oidc-provider (`node server.mjs`) | {cold['peer']:.2f} |", "",
-          "## Memory (VmRSS)\n", "| Server | After start | After the sign-ins | After wrk |",
-          "|---|---|---|---|"]
-    for key, title in (("waitress", "B2C Lab waitress"), ("gunicorn", "B2C Lab gunicorn "
-                                                                       "(summed, overstated)"),
-                       ("peer", "oidc-provider")):
-        rss = dict(servers[key]["rss"])
-        L.append(f"| {title} | {mib(rss.get('after start'))} | "
-                 f"{mib(rss.get('after the sign-ins'))} | {mib(servers[key]['rss'][-1][1])} |")
-    L += ["", "## Each server\n"]
-    for key in ("peer", "waitress", "gunicorn"):
-        L += detail(servers[key]["title"], servers[key]["shown"], servers[key])
+          "## Memory (VmRSS)\n",
+          "granian's columns sum the main process and its workers (forked: shared pages are "
+          "counted once per process); the last column is the largest single process.\n",
+          *memory(servers), "", "## Each server\n"]
+    for data in servers.values():
+        L += detail(data["title"], data["shown"], data)
     L += ["## Raw wrk output\n", "<details><summary>click to expand</summary>\n"]
-    for key in ("peer", "waitress", "gunicorn"):
-        for label, cmd, out in servers[key]["raw"]:
-            L += [f"**{servers[key]['title']} — {label}**: `{cmd}`\n",
+    for data in servers.values():
+        for label, cmd, out in data["raw"]:
+            L += [f"**{data['title']} — {label}**: `{cmd}`\n",
                   "```\n" + out.strip() + "\n```\n"]
     L += ["</details>\n"]
     kept = ""

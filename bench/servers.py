@@ -1,6 +1,6 @@
-"""Server subprocesses for the benchmark: B2C Lab (waitress or gunicorn) and the peer provider
-(node oidc-provider, ``bench/peer/``), each on a free loopback port, with its memory read from
-``/proc``."""
+"""Server subprocesses for the benchmark: B2C Lab (``python app.py``, on waitress or on granian)
+and the peer provider (node oidc-provider, ``bench/peer/``), each on a free loopback port, with
+its memory read from ``/proc``."""
 from __future__ import annotations
 
 import http.client
@@ -52,10 +52,15 @@ def children(pid: int) -> list[int]:
     return out
 
 
+def tree_rss_each(pid: int) -> list[int]:
+    """RSS of a process and of each of its children (granian's main process and workers)."""
+    return [rss for p in [pid, *children(pid)] if (rss := rss_kib(p)) is not None]
+
+
 def tree_rss_kib(pid: int) -> int:
-    """RSS of a process plus its children (gunicorn master and workers: shared pages are
-    counted once per process)."""
-    return sum(rss_kib(p) or 0 for p in [pid, *children(pid)])
+    """RSS of a process plus its children: shared pages (granian's workers are forked from the
+    main process) are counted once per process, so the sum overstates real use."""
+    return sum(tree_rss_each(pid))
 
 
 def get_status(port: int, path: str) -> int | None:
@@ -117,6 +122,10 @@ class Server:
     def rss(self) -> int:
         return tree_rss_kib(self.proc.pid)
 
+    def rss_largest(self) -> int | None:
+        """RSS of the largest single process in the tree (memory goals are per process)."""
+        return max(tree_rss_each(self.proc.pid), default=None)
+
     def stop(self) -> None:
         if self.proc is None or self.proc.poll() is not None:
             return
@@ -150,14 +159,13 @@ POLICY_PATH = f"/{TENANT}.onmicrosoft.com/{POLICY}"
 OURS_PATHS = {"discovery": f"{POLICY_PATH}/v2.0/.well-known/openid-configuration",
               "jwks": f"{POLICY_PATH}/discovery/v2.0/keys",
               "token": f"{POLICY_PATH}/oauth2/v2.0/token"}
-GUNICORN_ARGS = ["-w", "2", "-k", "gthread", "--threads", "4", "--preload",
-                 "--access-logfile", "/dev/null"]
 
 
 def ours_env(instance: Path, port: int) -> dict:
     env = dict(os.environ, IDP_INSTANCE_PATH=str(instance), PORT=str(port), HOST=HOST,
                IDP_PUBLIC_URL=f"http://{HOST}:{port}", PYTHONUNBUFFERED="1")
-    for name in ("DATABASE_URL", "IDP_BCRYPT_ROUNDS"):  # the defaults: SQLite file, cost 12
+    # The defaults: SQLite file, cost 12, and the server the command line names.
+    for name in ("DATABASE_URL", "IDP_BCRYPT_ROUNDS", "IDP_SERVER", "IDP_SERVER_WORKERS"):
         env.pop(name, None)
     return env
 
@@ -167,9 +175,16 @@ def waitress(name: str, python: str, instance: Path, port: int, logdir: Path) ->
                   paths=OURS_PATHS)
 
 
-def gunicorn(name: str, python: str, instance: Path, port: int, logdir: Path) -> Server:
-    argv = [python, "-m", "gunicorn", *GUNICORN_ARGS, "-b", f"{HOST}:{port}", "app:build_app()"]
-    return Server(name, argv, port, logdir, env=ours_env(instance, port), paths=OURS_PATHS)
+def granian_argv(workers: int) -> list[str]:
+    return ["app.py", "--server", "granian", "--workers", str(workers)]
+
+
+def granian(name: str, python: str, instance: Path, port: int, logdir: Path, *,
+            workers: int) -> Server:
+    """``python app.py --server granian --workers N``: the main process migrates and seeds,
+    then ``workers`` forked processes serve (``IDP_SERVER_THREADS`` blocking threads each)."""
+    return Server(name, [python, *granian_argv(workers)], port, logdir,
+                  env=ours_env(instance, port), paths=OURS_PATHS)
 
 
 def seed_instance(python: str, instance: Path, port: int, out: Path, *, users: int,
