@@ -3,7 +3,8 @@ mailbox and the sample app at ``/rp``.
 
     python app.py            # http://localhost:5000 (HOST, PORT, IDP_PUBLIC_URL, DATABASE_URL)
     python app.py --https    # https://localhost:5000 with a local CA in instance/ (IDP_HTTPS=1)
-    python app.py --server granian --workers 2    # for hosting a room (IDP_SERVER, IDP_SERVER_WORKERS)
+    python app.py --server granian --workers 2    # for hosting a room (IDP_SERVER,
+                                                  # IDP_SERVER_WORKERS)
 
 The sample app is a separate Flask app with its own session cookie; it reaches the IdP only
 over HTTP.  ``build_app()`` is also the WSGI factory for granian and gunicorn:
@@ -28,6 +29,7 @@ from practice_idps.mount import practice_apps
 
 
 ROOT = Path(__file__).resolve().parent
+SERVERS = ("waitress", "granian")
 
 
 def _rp_secret_key(instance: Path) -> str:
@@ -84,7 +86,7 @@ def _banner(app) -> str:
              ".well-known/openid-configuration"]
     if seed and seed.admin_password:
         lines += ["", "  Portal admin account created. Sign in as 'admin' with this password",
-                  f"  (shown only now; reset it with 'flask --app app admin reset-password'):",
+                  "  (shown only now; reset it with 'flask --app app admin reset-password'):",
                   f"      {seed.admin_password}"]
     for note in seed.notes if seed else []:
         lines.append(f"  Note: {note}")
@@ -110,9 +112,9 @@ def main(argv: list[str] | None = None) -> int:
                              "(IDP_SERVER_WORKERS, default 1)")
     args = parser.parse_args(argv)
     # Through the environment, so that granian's worker processes see the same settings.
+    workers = None if args.workers is None else str(args.workers)
     for name, value in (("IDP_HTTPS", "1" if args.https else None),
-                        ("IDP_SERVER", args.server),
-                        ("IDP_SERVER_WORKERS", None if args.workers is None else str(args.workers))):
+                        ("IDP_SERVER", args.server), ("IDP_SERVER_WORKERS", workers)):
         if value is not None:
             os.environ[name] = value
     app = build_app()
@@ -121,6 +123,9 @@ def main(argv: list[str] | None = None) -> int:
         print(f"IDP_SERVER is {app.config['IDP_SERVER']!r}: use one of {', '.join(SERVERS)}.",
               file=sys.stderr)
         return 2
+    if workers is not None and server != "granian":
+        print("--workers applies to granian only (--server granian); waitress runs one "
+              "process.", file=sys.stderr)
     print(_banner(app), flush=True)
     host, port = app.config["HOST"], int(app.config["PORT"])
     tls_files = app.extensions.get("b2clab_tls")
@@ -134,9 +139,6 @@ def main(argv: list[str] | None = None) -> int:
     serve(app, host=host, port=port, threads=int(app.config["IDP_SERVER_THREADS"]),
           ident="b2clab")
     return 0
-
-
-SERVERS = ("waitress", "granian")
 
 
 def _serve_granian(app, host: str, port: int, tls_files) -> int:

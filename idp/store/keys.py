@@ -12,8 +12,8 @@ from joserfc.jwk import RSAKey
 from sqlalchemy.exc import IntegrityError
 
 from ..extensions import db
-from . import config_version
 from ..models import SigningKey
+from . import config_version
 
 # Built once (see idp/store/tenant.py): every token and every JWKS request reads the keys.
 _ACTIVE = sa.select(SigningKey).filter_by(active=True).order_by(SigningKey.id)
@@ -61,8 +61,8 @@ def _signing_material() -> tuple[str, RSAKey]:
 
 def sign(payload: dict) -> str:
     """Sign ``payload`` RS256 with the active key; header ``{"typ","alg","kid"}`` as B2C's."""
-    # The key is read from the database once per IDP_METADATA_CACHE_SECONDS, not per token
-    # (idp/store/config_version.py): it was a third of a client_credentials request.
+    # The key is read from the database at most once per IDP_METADATA_CACHE_SECONDS, not once
+    # per token (idp/store/config_version.py): one query fewer on every token request.
     kid, private = config_version.cached("signing_key", _signing_material)
     header = {"typ": "JWT", "alg": "RS256", "kid": kid}
     return jwt.encode(header, payload, private)

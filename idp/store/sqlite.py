@@ -8,6 +8,11 @@ import os
 import threading
 import time
 
+try:
+    import fcntl
+except ImportError:  # Windows: this process's threads take turns, processes meet in SQLite
+    fcntl = None
+
 from flask import Flask
 from sqlalchemy import event
 
@@ -108,15 +113,9 @@ class _ProcessLock:
 
     @classmethod
     def beside(cls, database: str | None) -> "_ProcessLock | None":
-        try:
-            import fcntl  # noqa: F401  (POSIX only: on Windows, threads take turns as before)
-        except ImportError:
-            return None
-        return cls(f"{database}.write-lock") if database else None
+        return cls(f"{database}.write-lock") if database and fcntl is not None else None
 
     def acquire(self, deadline: float) -> bool:
-        import fcntl
-
         if self._pid != os.getpid():
             self._fd, self._pid = os.open(self.path, os.O_RDWR | os.O_CREAT, 0o600), os.getpid()
         delay = 0.00005
@@ -131,6 +130,4 @@ class _ProcessLock:
                 delay = min(delay * 2, self.POLL_MAX)
 
     def release(self) -> None:
-        import fcntl
-
         fcntl.lockf(self._fd, fcntl.LOCK_UN)
