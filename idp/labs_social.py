@@ -1,5 +1,6 @@
 """``labs check|solve`` for lab 06's end-state kinds (``labs.model``): an OpenID Connect
-identity provider holding a practice provider's credentials, and a user flow showing it.
+identity provider holding a practice provider's credentials, a user flow showing it, and a
+user who signed in with it.
 
 The practice provider's credentials are read from its folder (``instance/practice/<kind>``,
 where ``practice_idps`` keeps the secret they derive from), not over HTTP: ``labs solve`` runs
@@ -13,10 +14,10 @@ import click
 from flask import current_app
 
 from labs import model
-from practice_idps import credentials
+from practice_idps import credentials, personas
 
 from .extensions import db
-from .models import IdentityProvider, UserFlow
+from .models import IdentityProvider, UserFlow, UserIdentity
 from .store.identity_providers import claims_mapping, client_secret, set_client_secret
 
 
@@ -101,10 +102,56 @@ def solve_flow_providers(item: model.FlowIdentityProviders) -> None:
         [*ticked, *(p.id for p in providers)]))}
 
 
+DISCOVERY_SUFFIX = "/.well-known/openid-configuration"
+
+
+def _issuer(provider: IdentityProvider | None) -> str | None:
+    """The issuer of an OpenID Connect provider, read off its metadata URL: OpenID Connect
+    Discovery (§4.3) requires the issuer to be that URL without the well-known suffix, and
+    B2C Lab checks it on Save, so no request to the provider is needed."""
+    url = provider.metadata_url if provider is not None else None
+    return url[:-len(DISCOVERY_SUFFIX)] if url and url.endswith(DISCOVERY_SUFFIX) else None
+
+
+def _federated_identity(issuer: str | None) -> UserIdentity | None:
+    if issuer is None:
+        return None
+    return db.session.execute(db.select(UserIdentity).filter_by(
+        sign_in_type="federated", issuer=issuer)).scalars().first()
+
+
+def check_federated_user(item: model.FederatedUser, item_class):
+    found = _federated_identity(_issuer(_provider(item.provider)))
+    return item_class(f"a user who signed in with {item.provider}", found is not None,
+                      f"Run the user flow, choose {item.provider}, sign in there and finish "
+                      "the sign-up page: B2C Lab then holds the user and its federated "
+                      "identity (Users shows it).")
+
+
+def solve_federated_user(item: model.FederatedUser) -> None:
+    from .store.directory import SqlDirectory
+    from .store.tenant import current_tenant
+
+    db.session.flush()  # a provider solved just before is readable
+    issuer = _issuer(_provider(item.provider))
+    if issuer is None:
+        raise click.ClickException(f"No OpenID Connect identity provider {item.provider}: "
+                                   "solve the lab from the start.")
+    persona = next(p for p in personas.SEEDED[item.practice] if p.email == item.email)
+    directory = SqlDirectory(current_tenant().domain)
+    if directory.find_federated_account(issuer, persona.id) is None:
+        directory.create_federated_account(
+            issuer=issuer, issuer_user_id=persona.id, email=persona.email,
+            attributes={"displayName": persona.name, "givenName": persona.given_name,
+                        "surname": persona.family_name})
+
+
 def kinds(item_class) -> dict:
     """``{kind: (check, solve)}`` for ``labs_admin.EXTRA_KINDS``; checks build
     ``item_class`` (labs_admin's ``Item``)."""
     return {model.OidcIdentityProvider: (lambda item: check_oidc_provider(item, item_class),
                                          solve_oidc_provider),
             model.FlowIdentityProviders: (lambda item: check_flow_providers(item, item_class),
-                                          solve_flow_providers)}
+                                          solve_flow_providers),
+            model.FederatedUser: (lambda item: check_federated_user(item, item_class),
+                                  solve_federated_user)}

@@ -257,6 +257,16 @@ class FlowIdentityProviders:
     """The user flow ``flow`` shows these identity providers (by name) on its sign-in page."""
     flow: str
     providers: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class FederatedUser:
+    """A directory user who signed in with the identity provider ``provider`` (by name): a
+    ``federated`` identity whose issuer is the provider's.  Solve creates the seeded persona
+    of the practice provider ``practice`` whose e-mail is ``email``, as that sign-in would."""
+    provider: str
+    practice: str
+    email: str
 # --- files the attendee downloads and edits outside the browser (lab 07) ---------------------
 # The README words each edit; the browser walk and ``labs solve`` apply the same edits to a copy
 # of ``Download.fixture`` (``labs.files``), so what the attendee pastes is what is tested.

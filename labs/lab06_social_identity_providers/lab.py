@@ -3,7 +3,7 @@ Connect identity provider with its claims mapping, a user flow that offers it be
 accounts, an API connector that prefills the social account sign-up page, and the tokens of a
 local and a social sign-in side by side."""
 from ..common import portal_sign_in, sign_up_actions
-from ..model import (ApiConnector, AppRegistration, Choose, Click, Copy, Fill,
+from ..model import (ApiConnector, AppRegistration, Choose, Click, Copy, FederatedUser, Fill,
                      FlowIdentityProviders, Go, Lab, Nav, OidcIdentityProvider, Paste,
                      PortalTab, See, Step, Tick, UserFlow)
 
@@ -236,5 +236,6 @@ LAB = Lab(
         AppRegistration(APP, "{base}/jwt", implicit_id_tokens=True),
         ApiConnector(CONNECTOR, LAB_APP + CONNECTOR_PATH, FLOW, "PostFederationSignup",
                      path=CONNECTOR_PATH),
+        FederatedUser(PROVIDER, "google", "chen.wei@example.org"),
     ),
 )

@@ -110,3 +110,44 @@ def test_check_notices_a_wrong_secret_and_reset_removes_the_provider(runner, app
     assert runner.invoke(args=["labs", "reset", "--yes"]).exit_code == 0
     with app.app_context():
         assert db.session.execute(db.select(IdentityProvider)).first() is None
+
+
+def test_check_wants_a_user_who_signed_in_with_google_and_solve_makes_one(runner, app):
+    from idp.models import DirectoryUser, UserIdentity
+    from practice_idps.personas import SEEDED
+
+    assert runner.invoke(args=["labs", "solve", "06"]).exit_code == 0
+    with app.app_context():  # configured, but nobody has signed in with Google yet
+        db.session.execute(db.delete(UserIdentity))
+        db.session.execute(db.delete(DirectoryUser))
+        db.session.commit()
+    output = runner.invoke(args=["labs", "check", "06"]).output
+    assert f"[ ] a user who signed in with {PROVIDER}" in output
+    assert "Lab 06: not done. Next: Run the user flow, choose Google" in output
+
+    assert runner.invoke(args=["labs", "solve", "06"]).exit_code == 0
+    assert runner.invoke(args=["labs", "solve", "06"]).exit_code == 0  # no second account
+    chen = next(p for p in SEEDED["google"] if p.email == "chen.wei@example.org")
+    with app.app_context():
+        identities = db.session.execute(db.select(UserIdentity).filter_by(
+            sign_in_type="federated")).scalars().all()
+        assert [(i.issuer, i.issuer_assigned_id) for i in identities] == [
+            (f"{BASE}/practice/google", chen.id)]
+        assert identities[0].user.display_name == "Chen Wei"
+    output = runner.invoke(args=["labs", "check", "06"]).output
+    assert f"[x] a user who signed in with {PROVIDER}" in output
+    assert "Lab 06: done." in output
+
+
+def test_a_local_account_or_another_issuer_does_not_count(runner, app):
+    from idp.models import DirectoryUser, UserIdentity
+
+    runner.invoke(args=["labs", "solve", "06"])
+    with app.app_context():
+        identity = db.session.execute(db.select(UserIdentity).filter_by(
+            sign_in_type="federated")).scalar_one()
+        identity.issuer = "https://accounts.google.com"  # the real Google, not this provider
+        db.session.commit()
+        assert db.session.execute(db.select(DirectoryUser)).first() is not None
+    assert f"[ ] a user who signed in with {PROVIDER}" in \
+        runner.invoke(args=["labs", "check", "06"]).output
