@@ -18,6 +18,7 @@ from ..engine.validation_profiles import FieldError, authenticate_local
 from ..extensions import db
 from ..graph.issuance import graph_token_response
 from ..graph.permissions import is_graph_resource
+from ..models._base import utcnow
 from ..store import audit
 from ..store.clients import (authenticate_client, read_client_credentials, scope_resolver_for,
                              spa_clients)
@@ -75,8 +76,28 @@ def _token(tenant: str, policy: str | None):
     return response
 
 
-def _lifetimes(ctx: PolicyContext) -> RefreshLifetimes:
-    return ctx.refresh_lifetimes
+#: b2c-reference §4.2: "SPAs using auth code + PKCE always get a 24 h refresh token", whatever the
+#: flow says.  The tokens it is exchanged for keep its end (the Microsoft identity platform:
+#: refresh tokens of a redirect URI registered as spa "expire after 24 hours. Additional refresh
+#: tokens acquired using the initial refresh token carry over that expiration time"): a
+#: one-day family window.
+SPA_REFRESH = RefreshLifetimes(token_days=1, window_days=1)
+SPA_REFRESH_SECONDS = 86400
+
+
+def _lifetimes(ctx: PolicyContext, app) -> RefreshLifetimes:
+    return SPA_REFRESH if app.platform == "spa" else ctx.refresh_lifetimes
+
+
+def _refresh_expires_in(ctx: PolicyContext, app, family_expires_at=None) -> int:
+    """``refresh_token_expires_in``: the flow's lifetime, or for a SPA what is left of its
+    24 hours (our choice: B2C documents the field only as the token's validity in seconds)."""
+    if app.platform != "spa":
+        return int(ctx.refresh_token_lifetime)
+    if family_expires_at is None:
+        return SPA_REFRESH_SECONDS
+    left = (family_expires_at - utcnow()).total_seconds()
+    return max(0, min(SPA_REFRESH_SECONDS, int(left)))
 
 
 def _enabled(user: str) -> None:
@@ -90,7 +111,7 @@ def _same_policy(ctx: PolicyContext, issued_for: str) -> None:
 
 
 def _tokens(ctx: PolicyContext, app, *, scope: str, claims: dict, subject: str, auth_time: int,
-            nonce: str | None, refresh: str | None) -> dict:
+            nonce: str | None, refresh: str | None, refresh_expires_in: int | None = None) -> dict:
     """The token response body for a user grant (authorization code or refresh)."""
     now = int(time.time())
     lifetime, id_lifetime = ctx.access_token_lifetime, ctx.id_token_lifetime
@@ -116,8 +137,8 @@ def _tokens(ctx: PolicyContext, app, *, scope: str, claims: dict, subject: str, 
                     profile_info=profile_info(ctx.tenant.tenant_id, claims, subject))
     body["scope"] = " ".join(scopes.requested)
     if refresh:
-        body.update(refresh_token=refresh,
-                    refresh_token_expires_in=int(ctx.refresh_token_lifetime))
+        body.update(refresh_token=refresh, refresh_token_expires_in=(
+            _refresh_expires_in(ctx, app) if refresh_expires_in is None else refresh_expires_in))
     return body
 
 
@@ -139,7 +160,7 @@ def authorization_code(ctx: PolicyContext, app, form) -> dict:
     refresh = None
     if "offline_access" in grant.scope.split():
         refresh = issue_refresh_token(
-            lifetimes=_lifetimes(ctx), code_id=grant.id, client_id=app.client_id,
+            lifetimes=_lifetimes(ctx, app), code_id=grant.id, client_id=app.client_id,
             policy=grant.policy, scope=grant.scope, user_object_id=grant.user_object_id,
             claims=grant.claims, auth_time=grant.auth_time)
     return _tokens(ctx, app, scope=grant.scope, claims=grant.claims,
@@ -163,7 +184,7 @@ def refresh_token(ctx: PolicyContext, app, form) -> dict:
     claims = old.claims
     if ctx.is_custom and ctx.custom.refresh_journey is not None:
         claims = redeem_refresh_journey(ctx, app, old)
-    lifetimes = _lifetimes(ctx)
+    lifetimes = _lifetimes(ctx, app)
     refresh = issue_refresh_token(
         lifetimes=lifetimes, family_id=old.family_id, code_id=old.code_id,
         family_expires_at=old.family_expires_at if lifetimes.window_days else None,
@@ -173,7 +194,8 @@ def refresh_token(ctx: PolicyContext, app, form) -> dict:
                  policy=old.policy)
     return _tokens(ctx, app, scope=form.get("scope") or old.scope, claims=claims,
                    subject=old.user_object_id, auth_time=old.auth_time, nonce=None,
-                   refresh=refresh)
+                   refresh=refresh, refresh_expires_in=_refresh_expires_in(
+                       ctx, app, old.family_expires_at if lifetimes.window_days else None))
 
 
 def client_credentials(ctx: PolicyContext, app, form) -> dict:
@@ -233,7 +255,7 @@ def resource_owner_password(ctx: PolicyContext, app, form) -> dict:
     scope = form.get("scope", "openid")
     refresh = None
     if "offline_access" in scope.split():
-        refresh = issue_refresh_token(lifetimes=_lifetimes(ctx), client_id=app.client_id,
+        refresh = issue_refresh_token(lifetimes=_lifetimes(ctx, app), client_id=app.client_id,
                                       policy=ctx.policy, scope=scope, user_object_id=user,
                                       claims=claims, auth_time=int(time.time()))
     return _tokens(ctx, app, scope=scope, claims=claims, subject=user,

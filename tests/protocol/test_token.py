@@ -216,6 +216,59 @@ def test_spa_code_flow_with_pkce_and_no_secret(client, app, flow):
     assert response.status_code == 200 and "id_token" in response.get_json()
 
 
+def _spa_refresh_row(app, value):
+    from idp.extensions import db
+    from idp.models import RefreshToken
+    from idp.store.hashing import token_digest
+    with app.app_context():
+        return db.session.execute(db.select(RefreshToken).filter_by(
+            token_hash=token_digest(value))).scalar_one()
+
+
+def test_a_spa_gets_a_24_hour_refresh_token_its_successors_keep(client, app, flow):
+    """b2c-reference §4.2: whatever the flow's refresh token lifetime (14 days by default)."""
+    import datetime as dt
+
+    from idp.extensions import db
+    from idp.models import RefreshToken
+    from idp.models._base import utcnow
+    spa = make_app_registration(app, name="spa24", platform="spa",
+                                redirect_uris=["http://localhost:3000/"])
+    verifier, challenge = pkce_pair()
+    flow.authorize(spa["client_id"], spa["redirect_uri"], code_challenge=challenge,
+                   code_challenge_method="S256")
+    flow.sign_up("spa24@example.com")
+    first = flow.token({"grant_type": "authorization_code", "code": flow.redirect_params()["code"],
+                        "redirect_uri": spa["redirect_uri"], "code_verifier": verifier,
+                        "client_id": spa["client_id"]}).get_json()
+    assert first["refresh_token_expires_in"] == 86400
+    row = _spa_refresh_row(app, first["refresh_token"])
+    assert abs((row.expires_at - utcnow()) - dt.timedelta(hours=24)) < dt.timedelta(minutes=1)
+    assert row.family_expires_at == row.expires_at
+
+    with app.app_context():  # 20 hours later
+        db.session.execute(db.update(RefreshToken).where(RefreshToken.id == row.id).values(
+            expires_at=row.expires_at - dt.timedelta(hours=20),
+            family_expires_at=row.family_expires_at - dt.timedelta(hours=20)))
+        db.session.commit()
+    second = flow.token({"grant_type": "refresh_token", "refresh_token": first["refresh_token"],
+                         "client_id": spa["client_id"]}).get_json()
+    assert 4 * 3600 - 60 <= second["refresh_token_expires_in"] <= 4 * 3600
+    successor = _spa_refresh_row(app, second["refresh_token"])
+    assert successor.expires_at == successor.family_expires_at
+    assert abs((successor.expires_at - utcnow()) - dt.timedelta(hours=4)) < dt.timedelta(minutes=1)
+
+
+def test_a_web_app_keeps_the_flows_refresh_token_lifetime(client, app, flow):
+    web = make_app_registration(app, name="web14")
+    flow.authorize(web["client_id"], web["redirect_uri"])
+    flow.sign_up("web14@example.com")
+    body = flow.token({"grant_type": "authorization_code", "code": flow.redirect_params()["code"],
+                       "redirect_uri": web["redirect_uri"]},
+                      auth=(web["client_id"], web["secret"])).get_json()
+    assert body["refresh_token_expires_in"] == 14 * 86400
+
+
 def test_implicit_id_token_to_the_viewer(client, app, flow):
     from idp.extensions import db
     from idp.models import AppRegistration
