@@ -90,6 +90,10 @@ def verify(page: Page, base_url: str, email: str) -> None:
 def test_susi_unified_page_switches_template_in_the_portal(page: Page, base_url, live_server,
                                                            shots):
     portal_sign_in(page, live_server)
+    open_tab(page, "B2C_1_susi", "Page layouts")
+    # Every attribute row has an "Optional" field: the row's name cell describes each.
+    row = page.locator('#sign-up-attributes tr[data-claim="givenName"]')
+    expect(row.get_by_label("Optional", exact=True)).to_have_accessible_description("Given Name")
     try:
         for template, flavor in (("Slate Gray", "slateGray"), ("Classic", "classic")):
             open_tab(page, "B2C_1_susi", "Page layouts")

@@ -178,3 +178,18 @@ def test_password_reset_flow_lists_its_own_rows(admin, client, app):
     assert "Forgot password page" in table and "Change password page" in table
     assert "Unified sign up or sign in page" not in table
 
+
+
+def test_attribute_rows_say_which_attribute_their_fields_belong_to(admin, client, app):
+    """Each row's fields are labelled by their column ("Optional") and described by the row's
+    name cell, so assistive technology tells the rows apart."""
+    import re
+    html = client.get("/portal/user-flows/1/page-layouts").get_data(as_text=True)
+    table = html.split('id="sign-up-attributes"')[1].split("</table>")[0]
+    rows = re.findall(r'<tr data-claim="([^"]+)">(.*?)</tr>', table, re.S)
+    assert len(rows) >= 2
+    for claim, row in rows:
+        assert f'<td id="attribute-{claim}">' in row
+        controls = re.findall(r"<(?:input|select)\b[^>]*>", row)
+        assert len(controls) == 5
+        assert all(f'aria-describedby="attribute-{claim}"' in c for c in controls), controls
