@@ -73,6 +73,16 @@ def build_app(test_config: dict | None = None):
     return idp_app
 
 
+def _admin_password_lines(app) -> list[str]:
+    """The admin password the seed just made (empty when it made none): shown once."""
+    seed = app.extensions.get("b2clab_seed")
+    if not (seed and seed.admin_password):
+        return []
+    return ["", "  Portal admin account created. Sign in as 'admin' with this password",
+            "  (shown only now; reset it with 'flask --app app admin reset-password'):",
+            f"      {seed.admin_password}"]
+
+
 def _banner(app) -> str:
     base = app.config["IDP_PUBLIC_URL"]
     tenant = app.config["IDP_TENANT_NAME"]
@@ -84,10 +94,7 @@ def _banner(app) -> str:
              f"  Practice IdPs    {base}/practice/facebook/  {base}/practice/google/",
              f"  Metadata (susi)  {base}/{tenant}.onmicrosoft.com/B2C_1_susi/v2.0/"
              ".well-known/openid-configuration"]
-    if seed and seed.admin_password:
-        lines += ["", "  Portal admin account created. Sign in as 'admin' with this password",
-                  "  (shown only now; reset it with 'flask --app app admin reset-password'):",
-                  f"      {seed.admin_password}"]
+    lines += _admin_password_lines(app)
     for note in seed.notes if seed else []:
         lines.append(f"  Note: {note}")
     files = app.extensions.get("b2clab_tls")
@@ -119,9 +126,9 @@ def main(argv: list[str] | None = None) -> int:
             os.environ[name] = value
     app = build_app()
     server = str(app.config["IDP_SERVER"]).lower()
-    if server not in SERVERS:
-        print(f"IDP_SERVER is {app.config['IDP_SERVER']!r}: use one of {', '.join(SERVERS)}.",
-              file=sys.stderr)
+    problem = _server_problem(app, server)
+    if problem:  # instead of the banner, which would say "running"
+        print("\n".join([problem, *_admin_password_lines(app)]), file=sys.stderr)
         return 2
     if workers is not None and server != "granian":
         print("--workers applies to granian only (--server granian); waitress runs one "
@@ -130,33 +137,39 @@ def main(argv: list[str] | None = None) -> int:
     host, port = app.config["HOST"], int(app.config["PORT"])
     tls_files = app.extensions.get("b2clab_tls")
     if server == "granian":
-        return _serve_granian(app, host, port, tls_files)
-    if tls_files:
+        _serve_granian(app, host, port, tls_files)
+    elif tls_files:
         tls.serve_https(app, host, port, tls_files)
-        return 0
-    from waitress import serve
+    else:
+        from waitress import serve
 
-    serve(app, host=host, port=port, threads=int(app.config["IDP_SERVER_THREADS"]),
-          ident="b2clab")
+        serve(app, host=host, port=port, threads=int(app.config["IDP_SERVER_THREADS"]),
+              ident="b2clab")
     return 0
 
 
-def _serve_granian(app, host: str, port: int, tls_files) -> int:
+def _server_problem(app, server: str) -> str | None:
+    """Why the chosen server cannot run with these settings, in words; None when it can."""
+    if server not in SERVERS:
+        return f"IDP_SERVER is {app.config['IDP_SERVER']!r}: use one of {', '.join(SERVERS)}."
+    if server != "granian":
+        return None
+    if int(app.config["IDP_SERVER_WORKERS"]) < 1:
+        return f"IDP_SERVER_WORKERS is {app.config['IDP_SERVER_WORKERS']}: give 1 or more."
+    uri = app.config["SQLALCHEMY_DATABASE_URI"]
+    if uri.startswith("sqlite") and (":memory:" in uri or uri.rstrip("/") == "sqlite:"):
+        return ("granian serves from its own processes, and an in-memory database lives in "
+                "one: give DATABASE_URL a file, or use waitress.")
+    return None
+
+
+def _serve_granian(app, host: str, port: int, tls_files) -> None:
     """Serve with granian: its worker processes each call :func:`build_app` (this process
     already migrated and seeded the database, so theirs only read it)."""
     from granian import Granian
     from granian.constants import Interfaces
     from granian.log import LogLevels
 
-    workers = int(app.config["IDP_SERVER_WORKERS"])
-    if workers < 1:
-        print(f"IDP_SERVER_WORKERS is {workers}: give 1 or more.", file=sys.stderr)
-        return 2
-    uri = app.config["SQLALCHEMY_DATABASE_URI"]
-    if uri.startswith("sqlite") and (":memory:" in uri or uri.rstrip("/") == "sqlite:"):
-        print("granian serves from its own processes, and an in-memory database lives in "
-              "one: give DATABASE_URL a file, or use waitress.", file=sys.stderr)
-        return 2
     # granian warns when threads outnumber 2 x cores + 1.  Here they are meant: the sample app
     # and the lab apps call this server back (token, API connectors) while holding a thread.
     logging.getLogger("_granian").addFilter(
@@ -165,9 +178,9 @@ def _serve_granian(app, host: str, port: int, tls_files) -> int:
     if tls_files:
         options = {"ssl_cert": tls_files.cert, "ssl_key": tls_files.key}
     Granian("app:build_app", factory=True, interface=Interfaces.WSGI, address=host, port=port,
-            workers=workers, blocking_threads=int(app.config["IDP_SERVER_THREADS"]),
+            workers=int(app.config["IDP_SERVER_WORKERS"]),
+            blocking_threads=int(app.config["IDP_SERVER_THREADS"]),
             working_dir=ROOT, log_level=LogLevels.warning, **options).serve()
-    return 0
 
 
 if __name__ == "__main__":
