@@ -26,7 +26,7 @@ from joserfc import jwt
 from joserfc.jwk import KeySet
 from playwright.sync_api import Page, expect
 
-from tests.e2e.test_portal import admin_password, mailbox_code
+from tests.e2e.test_portal import mailbox_code, portal_sign_in
 from tests.ief_starter_pack import ORDER, POLICY_IDS, prepared, require_starter_pack
 
 pytestmark = pytest.mark.browser
@@ -36,14 +36,6 @@ SUSI = "B2C_1A_signup_signin"
 PASSWORD = "Passw0rd!-ief"
 
 
-def sign_in_to_portal(page: Page, live_server) -> None:
-    page.goto("/portal/sign-in")
-    page.get_by_label("Username").fill("admin")
-    page.get_by_label("Password").fill(admin_password(live_server))
-    page.get_by_role("button", name="Sign in").click()
-    expect(page.get_by_role("heading", name="Azure AD B2C | Overview")).to_be_visible()
-
-
 @pytest.fixture(scope="module")
 def starter_pack(browser, live_server, screenshot_dir):
     """Keys added and the six LocalAccounts files uploaded through the portal, in order."""
@@ -51,7 +43,7 @@ def starter_pack(browser, live_server, screenshot_dir):
     context = browser.new_context(base_url=live_server.base_url)
     page = context.new_page()
     try:
-        sign_in_to_portal(page, live_server)
+        portal_sign_in(page, live_server)
         page.get_by_role("navigation", name="Azure AD B2C").get_by_role(
             "link", name="Identity Experience Framework").click()
         expect(page.locator("#ief-apps tr[data-app] code.client-id")).to_have_count(2)
@@ -264,7 +256,7 @@ def test_the_run_trace_lists_orchestration_steps_and_preconditions(
     app.authorize()
     sign_up(page, base_url, email)
     subject = app.verify(app.tokens()["id_token"])["sub"]
-    sign_in_to_portal(page, live_server)
+    portal_sign_in(page, live_server)
     page.get_by_role("navigation", name="Azure AD B2C").get_by_role(
         "link", name="User flow runs").click()
     page.locator("#runs tr, table tr").filter(has_text=subject).filter(
@@ -284,7 +276,7 @@ def test_the_run_trace_lists_orchestration_steps_and_preconditions(
 
 def test_the_policy_pane_and_a_refused_upload(page: Page, live_server, starter_pack,
                                               screenshot_dir):
-    sign_in_to_portal(page, live_server)
+    portal_sign_in(page, live_server)
     page.goto("/portal/ief/custom-policies/")
     page.get_by_role("link", name=SUSI, exact=True).click()
     expect(page.locator("#run-url")).to_contain_text(f"p={SUSI}")

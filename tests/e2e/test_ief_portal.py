@@ -9,7 +9,7 @@ import uuid
 import pytest
 from playwright.sync_api import Page, expect
 
-from tests.e2e.test_portal import admin_password
+from tests.e2e.test_portal import portal_sign_in
 
 pytestmark = pytest.mark.browser
 
@@ -21,16 +21,8 @@ def shots(screenshot_dir):
     return folder
 
 
-def sign_in(page: Page, live_server) -> None:
-    page.goto("/portal/")
-    page.get_by_label("Username").fill("admin")
-    page.get_by_label("Password").fill(admin_password(live_server))
-    page.get_by_role("button", name="Sign in").click()
-    expect(page.get_by_role("heading", name="Azure AD B2C | Overview")).to_be_visible()
-
-
 def test_ief_blade_and_policy_keys(page: Page, live_server, shots):
-    sign_in(page, live_server)
+    portal_sign_in(page, live_server)
     page.get_by_role("navigation", name="Azure AD B2C").get_by_role(
         "link", name="Identity Experience Framework").click()
     expect(page.get_by_role("heading", name="Azure AD B2C | Identity Experience Framework")) \
@@ -87,7 +79,7 @@ def test_ief_blade_and_policy_keys(page: Page, live_server, shots):
 
 
 def test_user_flow_journey_tab(page: Page, live_server, shots):
-    sign_in(page, live_server)
+    portal_sign_in(page, live_server)
     page.get_by_role("navigation", name="Azure AD B2C").get_by_role(
         "link", name="User flows").click()
     page.get_by_role("link", name="B2C_1_susi").click()

@@ -12,16 +12,13 @@ import pytest
 import requests
 from playwright.sync_api import Page, expect
 
-from tests.e2e.test_portal import admin_password
+from tests.e2e.test_portal import portal_sign_in
 
 pytestmark = pytest.mark.browser
 
 
 def test_sign_in_page_in_french(page: Page, base_url, live_server, screenshot_dir, tmp_path):
-    page.goto("/portal/")
-    page.get_by_label("Username").fill("admin")
-    page.get_by_label("Password").fill(admin_password(live_server))
-    page.get_by_role("button", name="Sign in").click()
+    portal_sign_in(page, live_server)
     nav = page.get_by_role("navigation", name="Azure AD B2C")
     nav.get_by_role("link", name="User flows").click()
     page.get_by_role("link", name="B2C_1_susi").click()
@@ -86,10 +83,7 @@ def newest_mail(base_url: str, address: str) -> dict:
 
 
 def test_sign_up_with_mfa_in_french(page: Page, base_url, live_server, screenshot_dir):
-    page.goto("/portal/")
-    page.get_by_label("Username").fill("admin")
-    page.get_by_label("Password").fill(admin_password(live_server))
-    page.get_by_role("button", name="Sign in").click()
+    portal_sign_in(page, live_server)
     page.get_by_role("navigation", name="Azure AD B2C").get_by_role(
         "link", name="User flows").click()
     page.get_by_role("link", name="B2C_1_susi").click()

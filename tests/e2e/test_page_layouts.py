@@ -14,7 +14,7 @@ import pytest
 import requests
 from playwright.sync_api import Page, expect
 
-from tests.e2e.test_portal import admin_password
+from tests.e2e.test_portal import portal_sign_in
 
 pytestmark = pytest.mark.browser
 FLAVORS = ("oceanBlue", "slateGray", "classic")
@@ -47,14 +47,6 @@ def logo_pixel(x, y):
     if 8 <= x < 52 and 8 <= y < 52:
         return (224, 123, 57) if (x - 8) // 22 == (y - 8) // 22 else (31, 81, 53)
     return (31, 81, 53) if 64 <= x < 270 and 24 <= y < 36 else (255, 255, 255)
-
-
-def portal_sign_in(page: Page, live_server) -> None:
-    page.goto("/portal/")
-    page.get_by_label("Username").fill("admin")
-    page.get_by_label("Password").fill(admin_password(live_server))
-    page.get_by_role("button", name="Sign in").click()
-    expect(page.get_by_role("heading", name="Azure AD B2C | Overview")).to_be_visible()
 
 
 def open_tab(page: Page, flow: str, tab: str) -> None:

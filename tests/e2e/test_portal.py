@@ -21,6 +21,15 @@ def admin_password(live_server) -> str:
     return match.group(1)
 
 
+def portal_sign_in(page: Page, live_server) -> None:
+    """Sign in to the portal as admin and wait for the Overview."""
+    page.goto("/portal/")
+    page.get_by_label("Username").fill("admin")
+    page.get_by_label("Password").fill(admin_password(live_server))
+    page.get_by_role("button", name="Sign in").click()
+    expect(page.get_by_role("heading", name="Azure AD B2C | Overview")).to_be_visible()
+
+
 def mailbox_code(base_url: str, address: str) -> str:
     messages = requests.get(f"{base_url}/mailbox/messages.json", params={"to": address},
                             timeout=10).json()
@@ -30,10 +39,7 @@ def mailbox_code(base_url: str, address: str) -> str:
 def test_portal_custom_attribute_to_token(page: Page, base_url, live_server, screenshot_dir):
     page.goto("/portal/")
     expect(page.get_by_role("heading", name="Sign in to the portal")).to_be_visible()
-    page.get_by_label("Username").fill("admin")
-    page.get_by_label("Password").fill(admin_password(live_server))
-    page.get_by_role("button", name="Sign in").click()
-    expect(page.get_by_role("heading", name="Azure AD B2C | Overview")).to_be_visible()
+    portal_sign_in(page, live_server)
 
     nav = page.get_by_role("navigation", name="Azure AD B2C")
     nav.get_by_role("link", name="User attributes").click()

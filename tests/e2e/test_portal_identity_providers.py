@@ -13,7 +13,7 @@ import pytest
 import requests
 from playwright.sync_api import Page, expect
 
-from tests.e2e.test_portal import admin_password
+from tests.e2e.test_portal import portal_sign_in
 
 pytestmark = pytest.mark.browser
 TENANT = "contoso.onmicrosoft.com"
@@ -22,10 +22,7 @@ TENANT = "contoso.onmicrosoft.com"
 def test_identity_providers_blade_and_flow_tab(page: Page, base_url, live_server,
                                                screenshot_dir):
     page.context.grant_permissions(["clipboard-read", "clipboard-write"], origin=base_url)
-    page.goto("/portal/")
-    page.get_by_label("Username").fill("admin")
-    page.get_by_label("Password").fill(admin_password(live_server))
-    page.get_by_role("button", name="Sign in").click()
+    portal_sign_in(page, live_server)
     nav = page.get_by_role("navigation", name="Azure AD B2C")
     nav.get_by_role("link", name="Identity providers").click()
 
