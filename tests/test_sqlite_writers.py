@@ -25,6 +25,16 @@ def _hold_and_die(path: str, ready) -> None:
     time.sleep(60)  # killed by the test long before
 
 
+def _holder(path: str):
+    """A forked process that takes the lock and keeps it until killed; ready when returned."""
+    context = multiprocessing.get_context("fork")
+    ready = context.Event()
+    holder = context.Process(target=_hold_and_die, args=(path, ready))
+    holder.start()
+    assert ready.wait(10)
+    return holder
+
+
 def _other_process_gets(path: str) -> bool:
     context = multiprocessing.get_context("fork")
     result = context.Queue()
@@ -46,12 +56,8 @@ def test_a_held_lock_excludes_another_process_until_released(tmp_path):
 
 def test_the_lock_dies_with_its_holder(tmp_path):
     path = str(tmp_path / "db.sqlite3.write-lock")
-    context = multiprocessing.get_context("fork")
-    ready = context.Event()
-    holder = context.Process(target=_hold_and_die, args=(path, ready))
-    holder.start()
+    holder = _holder(path)
     try:
-        assert ready.wait(10)
         assert _ProcessLock(path).acquire(time.monotonic() + 0.05) is False
     finally:
         holder.kill()
@@ -59,20 +65,21 @@ def test_the_lock_dies_with_its_holder(tmp_path):
     assert _ProcessLock(path).acquire(time.monotonic() + 1) is True
 
 
+def _kill_later(pid: int, seconds: float) -> None:
+    time.sleep(seconds)  # the holder's work, as the waiter sees it
+    os.kill(pid, 9)
+
+
 def test_a_writer_waits_for_the_holder_instead_of_failing(tmp_path):
     path = str(tmp_path / "db.sqlite3.write-lock")
-    context = multiprocessing.get_context("fork")
-    ready = context.Event()
-    holder = context.Process(target=_hold_and_die, args=(path, ready))
-    holder.start()
-    assert ready.wait(10)
-    waiter = _ProcessLock(path)
+    holder = _holder(path)
+    killer = multiprocessing.get_context("fork").Process(target=_kill_later,
+                                                          args=(holder.pid, 0.3))
     started = time.monotonic()
-    killer = multiprocessing.get_context("fork").Process(target=os.kill,
-                                                          args=(holder.pid, 9))
     killer.start()
     try:
-        assert waiter.acquire(started + 10) is True  # got it once the holder was gone
+        assert _ProcessLock(path).acquire(started + 10) is True  # once the holder was gone
+        assert time.monotonic() - started >= 0.3
     finally:
         killer.join(10)
         holder.join(10)

@@ -202,17 +202,22 @@ def test_public_client_must_not_send_a_secret(flow, app):
     assert response.get_json()["error_description"].startswith("AADB2C90084")
 
 
-def test_spa_code_flow_with_pkce_and_no_secret(client, app, flow):
-    spa = make_app_registration(app, name="spa3", platform="spa",
+def spa_sign_up(app, flow, name: str, email: str):
+    """A SPA's code flow with PKCE and no secret: (the registration, the token response)."""
+    spa = make_app_registration(app, name=name, platform="spa",
                                 redirect_uris=["http://localhost:3000/"])
     verifier, challenge = pkce_pair()
     flow.authorize(spa["client_id"], spa["redirect_uri"], code_challenge=challenge,
                    code_challenge_method="S256")
-    flow.sign_up("spa@example.com")
+    flow.sign_up(email)
     code = flow.redirect_params()["code"]
-    response = flow.token({"grant_type": "authorization_code", "code": code,
-                           "redirect_uri": spa["redirect_uri"], "code_verifier": verifier,
-                           "client_id": spa["client_id"]})
+    return spa, flow.token({"grant_type": "authorization_code", "code": code,
+                            "redirect_uri": spa["redirect_uri"], "code_verifier": verifier,
+                            "client_id": spa["client_id"]})
+
+
+def test_spa_code_flow_with_pkce_and_no_secret(client, app, flow):
+    _, response = spa_sign_up(app, flow, "spa3", "spa@example.com")
     assert response.status_code == 200 and "id_token" in response.get_json()
 
 
@@ -232,15 +237,8 @@ def test_a_spa_gets_a_24_hour_refresh_token_its_successors_keep(client, app, flo
     from idp.extensions import db
     from idp.models import RefreshToken
     from idp.models._base import utcnow
-    spa = make_app_registration(app, name="spa24", platform="spa",
-                                redirect_uris=["http://localhost:3000/"])
-    verifier, challenge = pkce_pair()
-    flow.authorize(spa["client_id"], spa["redirect_uri"], code_challenge=challenge,
-                   code_challenge_method="S256")
-    flow.sign_up("spa24@example.com")
-    first = flow.token({"grant_type": "authorization_code", "code": flow.redirect_params()["code"],
-                        "redirect_uri": spa["redirect_uri"], "code_verifier": verifier,
-                        "client_id": spa["client_id"]}).get_json()
+    spa, response = spa_sign_up(app, flow, "spa24", "spa24@example.com")
+    first = response.get_json()
     assert first["refresh_token_expires_in"] == 86400
     row = _spa_refresh_row(app, first["refresh_token"])
     assert abs((row.expires_at - utcnow()) - dt.timedelta(hours=24)) < dt.timedelta(minutes=1)
