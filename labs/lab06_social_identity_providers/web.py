@@ -14,7 +14,6 @@ do (the lab has you choose Basic with dummy ones); a real one must.
 from __future__ import annotations
 
 import argparse
-import json
 from pathlib import Path
 
 from flask import Flask, current_app, render_template, request
@@ -30,16 +29,9 @@ KEEP_CALLS = 5
 
 def create_app(settings: dict) -> Flask:
     """``settings``: IDP_URL, TENANT, DATA_DIR, PUBLIC_URL (see ``labs.mount``)."""
-    Path(settings["DATA_DIR"]).mkdir(parents=True, exist_ok=True)
-    app = Flask(__name__, static_folder="static", template_folder="templates")
-    app.config.update(settings)
-    app.json.sort_keys = False  # B2C's key order: version, action, then the claims
-    app.jinja_env.filters["pretty"] = lambda data: json.dumps(data, indent=2,
-                                                              ensure_ascii=False)
+    app = call_log.create_app(__name__, settings)
     app.add_url_rule("/", "index", index)
     app.add_url_rule(CONNECTOR_PATH, "prefill", prefill_connector, methods=["POST"])
-
-    call_log.secure_headers(app)
     return app
 
 

@@ -18,7 +18,6 @@ None, as B2C allows only with AllowInsecureAuthInProduction); a real API must.
 from __future__ import annotations
 
 import argparse
-import json
 from pathlib import Path
 
 from flask import Flask, current_app, render_template, request
@@ -34,16 +33,9 @@ VERSION = "1.0.0"
 
 def create_app(settings: dict) -> Flask:
     """``settings``: IDP_URL, TENANT, DATA_DIR, PUBLIC_URL (see ``labs.mount``)."""
-    Path(settings["DATA_DIR"]).mkdir(parents=True, exist_ok=True)
-    app = Flask(__name__, static_folder="static", template_folder="templates")
-    app.config.update(settings)
-    app.json.sort_keys = False  # the contract's order: version, status, userMessage
-    app.jinja_env.filters["pretty"] = lambda data: json.dumps(data, indent=2,
-                                                              ensure_ascii=False)
+    app = call_log.create_app(__name__, settings)
     app.add_url_rule("/", "index", index)
     app.add_url_rule(snippets.CHECK_EMAIL_PATH, "check_email", check_email, methods=["POST"])
-
-    call_log.secure_headers(app)
     return app
 
 
