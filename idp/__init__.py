@@ -45,8 +45,10 @@ def create_app(test_config: dict | None = None) -> Flask:
     _init_extensions(app)
     _register_blueprints(app)
     from .protocol.metadata_cache import MetadataCache
+    from .protocol.token_endpoint import TokenEndpoint
     from .store import config_version
-    app.wsgi_app = MetadataCache(app.wsgi_app, config_version.install(app))
+    # In front of Flask: the metadata replay, then the token endpoint (bench/results.md).
+    app.wsgi_app = MetadataCache(TokenEndpoint(app.wsgi_app, app), config_version.install(app))
     from .engine.strings import EN
     from .security import install_security_headers
     install_security_headers(app)

@@ -37,9 +37,11 @@ DEFAULTS: dict[str, tuple[object, str]] = {
     "IDP_SERVER": ("waitress", "HTTP server of python app.py: waitress, or granian for hosting "
                                "(python app.py --server granian)"),
     "IDP_SERVER_WORKERS": (1, "processes of the granian server (one per core is a good start)"),
-    # Discovery and JWKS answers are kept as bytes this long in each process (a commit in the
+    # Discovery and JWKS answers are kept as bytes this long in each process, and the token
+    # endpoint's snapshots of app registrations and user flows (a configuration commit in the
     # process clears them at once); the answers themselves say max-age=300 to clients.
-    "IDP_METADATA_CACHE_SECONDS": (1, "how long a process reuses a discovery or JWKS answer "
+    "IDP_METADATA_CACHE_SECONDS": (1, "how long a process reuses a discovery or JWKS answer, "
+                                      "or an app registration or user flow it read, that "
                                       "another process may have changed; 0 turns it off"),
     # MSAL refuses http authorities; this mode lets MSAL labs run (idp/tls.py).
     # The practice Facebook and Google (practice_idps/, mounted in app.py) are reached over HTTP

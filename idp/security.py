@@ -7,14 +7,22 @@ CSP = ("default-src 'self'; img-src 'self' data:; style-src 'self'; script-src '
        "object-src 'none'; base-uri 'none'; frame-ancestors 'none'")
 
 
+#: on every response (a view may set its own first); also sent by the token endpoint, which
+#: answers in front of Flask (idp/protocol/token_endpoint.py)
+HEADERS = {
+    "Content-Security-Policy": CSP,
+    "X-Frame-Options": "DENY",
+    "X-Content-Type-Options": "nosniff",
+    # Codes and tokens travel in URLs: never leak them to other sites in Referer.
+    "Referrer-Policy": "no-referrer",
+}
+
+
 def install_security_headers(app: Flask) -> None:
     @app.after_request
     def _headers(response):
-        response.headers.setdefault("Content-Security-Policy", CSP)
-        response.headers.setdefault("X-Frame-Options", "DENY")
-        response.headers.setdefault("X-Content-Type-Options", "nosniff")
-        # Codes and tokens travel in URLs: never leak them to other sites in Referer.
-        response.headers.setdefault("Referrer-Policy", "no-referrer")
+        for name, value in HEADERS.items():
+            response.headers.setdefault(name, value)
         if request.endpoint and request.endpoint.startswith(("flows.", "protocol.authorize")):
             response.headers.setdefault("Cache-Control", "no-store")
         return response

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import time
 from dataclasses import dataclass, field
+from functools import cached_property
 
 from flask import g, request
 from joserfc import jwt
@@ -19,7 +20,8 @@ from ..store import keys, policy_keys
 from ..store.attributes import tenant_catalogue
 from ..store.federation import social_providers
 from ..store.grants import RefreshLifetimes
-from ..store.tenant import public_url, tenant_and_flow, tenant_matches
+from ..store.tenant import (FlowSnapshot, TenantSnapshot, policy_snapshot, public_url,
+                            tenant_and_flow, tenant_matches)
 from .custom_policy import CustomPolicyRuntime, build_runtime
 from .policy_claims import token_claims
 
@@ -43,9 +45,10 @@ class PolicyContext:
     """What one request resolved; it lives as long as the request.
 
     Exactly one of ``flow`` (a user flow) and ``custom`` (a custom policy) is set; callers use
-    the properties below and need not know which."""
-    tenant: Tenant
-    flow: UserFlow | None = None
+    the properties below and need not know which.  The token endpoint resolves frozen
+    snapshots of the tenant and the flow (``snapshot=True``), the pages their rows."""
+    tenant: Tenant | TenantSnapshot
+    flow: UserFlow | FlowSnapshot | None = None
     custom: CustomPolicyRuntime | None = None
     _catalogue: dict | None = field(default=None, init=False, repr=False)
 
@@ -63,10 +66,10 @@ class PolicyContext:
         the little the flow pages read of it (its content definitions decide the pages)."""
         return self.flow.config if self.flow is not None else self.custom.config
 
-    @property
+    @cached_property
     def props(self) -> dict:
         """Properties in the user flows' vocabulary; a custom policy's come from its JwtIssuer
-        and UserJourneyBehaviors (:mod:`.custom_policy`)."""
+        and UserJourneyBehaviors (:mod:`.custom_policy`).  Computed once per request."""
         return properties(self.flow.config) if self.flow is not None else self.custom.props
 
     @property
@@ -171,14 +174,20 @@ class PolicyContext:
         return policy_keys.public_jwks(self.custom.signing_container)
 
 
-def resolve_policy(tenant_segment: str, policy: str | None) -> PolicyContext:
+def resolve_policy(tenant_segment: str, policy: str | None, req=None, *,
+                   snapshot: bool = False) -> PolicyContext:
     """The tenant and user flow or custom policy a request names (path, or ``?p=``).
+
+    ``req`` is the request when it is not Flask's (the token endpoint's, served in front of
+    Flask); ``snapshot`` resolves the tenant and a user flow as frozen snapshots kept per
+    process (for callers that only read them).
 
     :raise PolicyNotFound: for another tenant, an unknown policy, or a custom policy that
         cannot run (shown as an error page).
     """
-    policy = policy or request.args.get("p") or request.form.get("p")
-    tenant, flow = tenant_and_flow(policy)
+    req = request if req is None else req
+    policy = policy or req.args.get("p") or req.form.get("p")
+    tenant, flow = policy_snapshot(policy) if snapshot else tenant_and_flow(policy)
     if not tenant_matches(tenant_segment, tenant):
         raise PolicyNotFound(None, message=(
             f"The tenant '{tenant_segment}' is not hosted here. This B2C Lab hosts "

@@ -56,3 +56,9 @@ def token_error(error: B2CError):
         response.headers["WWW-Authenticate"] = 'Basic realm="token"'
     response.headers["Cache-Control"] = "no-store"
     return response
+
+
+def server_error():
+    """The token endpoint's answer to a failure of its own (logged by the caller)."""
+    return token_error(B2CError(None, error="server_error", status=500, message=(
+        "B2C Lab failed to answer this request; the server's log has the details.")))

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import time
 
-from flask import jsonify, request
+from flask import current_app, jsonify, request
 
 from ..engine.errors import B2CError
 from ..engine.pkce import verify_code_verifier
@@ -34,37 +34,49 @@ from .errors import protocol_error_page, token_error
 
 @protocol_error_page
 def token(tenant: str, policy: str | None = None):
-    origin = request.headers.get("Origin")
-    if request.method == "OPTIONS":  # a browser's CORS preflight
+    """Flask's route for the token endpoint.  :class:`.token_endpoint.TokenEndpoint` answers
+    in front of Flask and hands on only what it cannot resolve (an unknown policy gets the
+    error page here); the route also keeps the endpoint in the URL map."""
+    return answer(request._get_current_object(), tenant, policy)
+
+
+def answer(req, tenant: str, policy: str | None):
+    """The token endpoint's response to ``req`` (a werkzeug request), in an app context.
+
+    :raise PolicyNotFound: the URL names no policy this tenant has.
+    """
+    origin = req.headers.get("Origin")
+    if req.method == "OPTIONS":  # a browser's CORS preflight
         status, headers, body = cors.token_preflight(origin, spa_clients())
         if body:
             headers["Content-Type"] = "text/plain; charset=utf-8"
-        return body, status, headers
-    response = _token(tenant, policy)
+        return current_app.response_class(body, status, headers)
+    with audit.caller(req.headers.get("User-Agent", ""), req.remote_addr):
+        response = _token(req, tenant, policy)
     response.headers.update(cors.token_response_headers(
-        origin, _named_client_id(), spa_clients() if origin else ()))
+        origin, _named_client_id(req), spa_clients() if origin else ()))
     return response
 
 
-def _named_client_id() -> str | None:
+def _named_client_id(req) -> str | None:
     """The client id the request names (body or HTTP Basic), authenticated or not: a SPA
     reads its errors too."""
     try:
-        return read_client_credentials(request.headers, request.form).client_id
+        return read_client_credentials(req.headers, req.form).client_id
     except B2CError:
         return None
 
 
-def _token(tenant: str, policy: str | None):
-    ctx = resolve_policy(tenant, policy)
-    form = request.form
+def _token(req, tenant: str, policy: str | None):
+    ctx = resolve_policy(tenant, policy, req, snapshot=True)
+    form = req.form
     try:
         grant_type = form.get("grant_type")
         if not grant_type:
             raise B2CError("AADB2C90083", "grant_type")
         if grant_type not in GRANTS:
             raise B2CError("AADB2C90086", grant_type, error="unsupported_grant_type")
-        app = authenticate_client(read_client_credentials(request.headers, form))
+        app = authenticate_client(read_client_credentials(req.headers, form))
         body = GRANTS[grant_type](ctx, app, form)
     except B2CError as error:
         db.session.rollback()

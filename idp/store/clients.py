@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import base64
+import datetime as dt
 from dataclasses import dataclass
 from urllib.parse import unquote_plus
 
@@ -12,6 +13,7 @@ from ..engine.errors import B2CError
 from ..extensions import db
 from ..models import AppRegistration
 from ..models._base import utcnow
+from . import config_version
 from .hashing import digest_matches
 
 
@@ -38,10 +40,50 @@ def client_info(app: AppRegistration | None) -> ClientInfo | None:
                       app.implicit_id_tokens, app.implicit_access_tokens)
 
 
-def spa_clients() -> list[ClientInfo]:
-    """The Single-page application registrations (their redirect URIs' origins get CORS)."""
+def spa_clients() -> tuple[ClientInfo, ...]:
+    """The Single-page application registrations (their redirect URIs' origins get CORS),
+    kept per process while the configuration is unchanged (the token endpoint asks on every
+    browser request)."""
+    return config_version.cached("spa_clients", _load_spa_clients)
+
+
+def _load_spa_clients() -> tuple[ClientInfo, ...]:
     apps = db.session.execute(db.select(AppRegistration).filter_by(platform="spa")).scalars()
-    return [client_info(app) for app in apps]
+    return tuple(client_info(app) for app in apps)
+
+
+@dataclass(frozen=True)
+class TokenClient:
+    """What the token endpoint reads of an app registration: a frozen snapshot, kept per
+    process while the configuration is unchanged (:func:`registered_client`)."""
+    client_id: str
+    name: str
+    platform: str
+    app_id_uri: str | None
+    api_permissions: tuple[dict, ...]
+    allow_public_client_flows: bool
+    #: (SHA-256 of the secret, expiry or None) for each client secret
+    secrets: tuple[tuple[str, dt.datetime | None], ...]
+
+    @property
+    def is_confidential(self) -> bool:
+        return self.platform == "web"
+
+
+def registered_client(client_id: str) -> TokenClient | None:
+    """The registration of ``client_id`` (any case) with its secrets, as a snapshot: every
+    token request authenticates its client, and registrations change rarely."""
+    key = client_id.lower()
+    return config_version.cached(f"client:{key}", lambda: _token_client(find_app(
+        key, with_secrets=True)))
+
+
+def _token_client(app: AppRegistration | None) -> TokenClient | None:
+    if app is None:
+        return None
+    return TokenClient(app.client_id, app.name, app.platform, app.app_id_uri,
+                       tuple(app.api_permissions or ()), app.allow_public_client_flows,
+                       tuple((s.secret_hash, s.expires_at) for s in app.secrets))
 
 
 def resolve_api_scope(scope: str) -> tuple[str, str] | None:
@@ -63,7 +105,7 @@ def resolve_api_scope(scope: str) -> tuple[str, str] | None:
     return None
 
 
-def scope_resolver_for(client_id: str, app: AppRegistration | None = None):
+def scope_resolver_for(client_id: str, app: AppRegistration | TokenClient | None = None):
     """A resolver for ``client_id``'s requests: an API scope resolves only when the client holds
     the permission with admin consent (API permissions), as B2C requires.  ``app`` is the
     client's registration when the caller has loaded it already.
@@ -116,7 +158,7 @@ def read_client_credentials(headers, form) -> ClientCredentials:
     return ClientCredentials(form.get("client_id"), None, "none")
 
 
-def authenticate_client(credentials: ClientCredentials) -> AppRegistration:
+def authenticate_client(credentials: ClientCredentials) -> TokenClient:
     """The app registration, authenticated as its platform requires.
 
     :raise B2CError: AADB2C90083 (no client_id), AADB2C90018-style invalid_client (unknown),
@@ -125,7 +167,7 @@ def authenticate_client(credentials: ClientCredentials) -> AppRegistration:
     """
     if not credentials.client_id:
         raise B2CError("AADB2C90083", "client_id", error="invalid_request")
-    app = find_app(credentials.client_id, with_secrets=True)
+    app = registered_client(credentials.client_id)
     if app is None:
         raise B2CError("AADB2C90018", credentials.client_id, "this tenant",
                        error="invalid_client", status=401)
@@ -136,7 +178,8 @@ def authenticate_client(credentials: ClientCredentials) -> AppRegistration:
     if not credentials.client_secret:
         raise B2CError("AADB2C90079", error="invalid_client", status=401)
     now = utcnow()
-    if not any(digest_matches(credentials.client_secret, s.secret_hash)
-               and (s.expires_at is None or s.expires_at > now) for s in app.secrets):
+    if not any(digest_matches(credentials.client_secret, secret_hash)
+               and (expires_at is None or expires_at > now)
+               for secret_hash, expires_at in app.secrets):
         raise B2CError("AADB2C90081", error="invalid_client", status=401)
     return app

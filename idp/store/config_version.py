@@ -1,7 +1,8 @@
 """A per-process counter of the tenant's configuration, for caches of data derived from it.
 
 The database stays the only source of truth: what a process caches (discovery and JWKS
-answers, the signing key) is derived from it, valid for at most ``IDP_METADATA_CACHE_SECONDS``,
+answers, the signing key, the token endpoint's snapshots of app registrations and user
+flows) is derived from it, valid for at most ``IDP_METADATA_CACHE_SECONDS``,
 and dropped at once when this process commits a change to configuration.  Another process's
 change is seen when the entry expires: every worker agrees within that bound, which is far
 shorter than the ``max-age=300`` the metadata answers give clients anyway.
@@ -65,7 +66,13 @@ def current() -> ConfigVersion | None:
 
 def cached(name: str, load):
     """``load()``'s value, kept per process under ``name`` while the configuration is
-    unchanged (see the module's docstring); ``load`` runs in the request's app context."""
+    unchanged (see the module's docstring); ``load`` runs in the request's app context.
+
+    None is never kept: a name that finds nothing is looked up again next time.  Callers name
+    entries after what a request asks for (a client id, a policy), so keeping only what exists
+    bounds the table by the tenant's configuration, not by what clients send; and an app or
+    a user flow created by another worker is found at once.  What is kept must be immutable
+    (a frozen snapshot, not an ORM row): every thread of the process shares it."""
     version = current()
     if version is None:
         return load()
@@ -75,7 +82,8 @@ def cached(name: str, load):
         return hit[1]
     stamp = version.stamp()  # before loading: a commit meanwhile makes the entry stale
     value = load()
-    store[name] = (stamp, value)
+    if value is not None:
+        store[name] = (stamp, value)
     return value
 
 

@@ -1,17 +1,23 @@
 """The tenant, its user flows and the URLs derived from configuration."""
 from __future__ import annotations
 
+from dataclasses import dataclass
+from types import MappingProxyType
+from typing import Any, Mapping
+
 import sqlalchemy as sa
 from flask import current_app
 
 from ..extensions import db
 from ..models import Tenant, UserFlow
+from . import config_version
 
 # Built once: SQLAlchemy then reuses their cache keys, which on these lookups (every protocol
 # request makes them) costs more than running the query (bench/results.md).
 _TENANT_BY_NAME = sa.select(Tenant).where(Tenant.name == sa.bindparam("name"))
 _TENANT_AND_FLOW = sa.select(Tenant, UserFlow).outerjoin(
     UserFlow, UserFlow.name_key == sa.bindparam("key")).where(Tenant.name == sa.bindparam("name"))
+_FLOW_BY_KEY = sa.select(UserFlow).where(UserFlow.name_key == sa.bindparam("key"))
 
 
 def current_tenant() -> Tenant:
@@ -38,6 +44,50 @@ def tenant_and_flow(policy: str | None) -> tuple[Tenant, UserFlow | None]:
     if row is None:
         raise RuntimeError(f"tenant {name!r} is not seeded: run the app once to create it")
     return row[0], row[1]
+
+
+@dataclass(frozen=True)
+class TenantSnapshot:
+    """What the token endpoint reads of the tenant (see :func:`policy_snapshot`)."""
+    name: str
+    domain: str
+    tenant_id: str
+    settings: Mapping[str, Any]
+
+
+@dataclass(frozen=True)
+class FlowSnapshot:
+    """What the token endpoint reads of a user flow (see :func:`policy_snapshot`)."""
+    name: str
+    flow_type: str
+    config: Mapping[str, Any]
+
+
+def policy_snapshot(policy: str | None) -> tuple[TenantSnapshot, FlowSnapshot | None]:
+    """:func:`tenant_and_flow` as frozen snapshots, kept per process while the configuration
+    is unchanged (:func:`~idp.store.config_version.cached`): the token endpoint reads the
+    tenant and the flow on every request and never writes them.  The pages keep loading the
+    rows, so nothing they do can reach the snapshots that every thread shares.
+
+    :raise RuntimeError: when the tenant is not seeded yet.
+    """
+    tenant = config_version.cached("tenant", _tenant_snapshot)
+    key = (policy or "").lower()
+    flow = config_version.cached(f"flow:{key}", lambda: _flow_snapshot(key)) if key else None
+    return tenant, flow
+
+
+def _tenant_snapshot() -> TenantSnapshot:
+    tenant = current_tenant()
+    return TenantSnapshot(tenant.name, tenant.domain, tenant.tenant_id,
+                          MappingProxyType(dict(tenant.settings or {})))
+
+
+def _flow_snapshot(key: str) -> FlowSnapshot | None:
+    flow = db.session.execute(_FLOW_BY_KEY, {"key": key}).scalar_one_or_none()
+    if flow is None:
+        return None
+    return FlowSnapshot(flow.name, flow.flow_type, MappingProxyType(dict(flow.config)))
 
 
 def tenant_matches(segment: str, tenant: Tenant) -> bool:
