@@ -1,6 +1,7 @@
 """Writers on one SQLite file take turns across processes (idp/store/sqlite.py): the lock
 beside the database excludes another process, is not shared with a forked child (granian
-forks its workers from the process that built the app), and dies with its holder."""
+forks its workers from the process that built the app), and dies with its holder; a
+transaction keeps it until SQLite has committed or rolled back."""
 from __future__ import annotations
 
 import multiprocessing
@@ -8,8 +9,9 @@ import os
 import time
 
 import pytest
+import sqlalchemy as sa
 
-from idp.store.sqlite import _ProcessLock
+from idp.store.sqlite import _one_writer_at_a_time, _ProcessLock
 
 pytestmark = pytest.mark.skipif(os.name != "posix", reason="record locks are POSIX; on Windows "
                                 "only threads take turns")
@@ -83,3 +85,65 @@ def test_a_writer_waits_for_the_holder_instead_of_failing(tmp_path):
     finally:
         killer.join(10)
         holder.join(10)
+
+
+class _Recorder:
+    """Stands in for the lock between processes and notes what happens, in order."""
+
+    def __init__(self):
+        self.seen = []
+
+    def acquire(self, _deadline):
+        self.seen.append("acquire")
+        return True
+
+    def release(self):
+        self.seen.append("release")
+
+
+@pytest.mark.parametrize("end", ["commit", "rollback"])
+def test_the_lock_is_kept_until_sqlite_has_ended_the_transaction(tmp_path, end):
+    engine = sa.create_engine(f"sqlite:///{tmp_path / 'db.sqlite3'}")
+    recorder = _Recorder()
+    finish = getattr(engine.dialect, f"do_{end}")
+
+    def noted(dbapi_connection):
+        recorder.seen.append(end)
+        finish(dbapi_connection)
+
+    setattr(engine.dialect, f"do_{end}", noted)
+    _one_writer_at_a_time(engine, recorder)
+    with engine.connect() as conn:
+        conn.execute(sa.text("CREATE TABLE t (x INTEGER)"))
+        conn.commit()
+        recorder.seen.clear()
+        conn.execute(sa.text("SELECT count(*) FROM t"))  # a read takes nothing
+        assert recorder.seen == []
+        conn.execute(sa.text("INSERT INTO t VALUES (1)"))
+        conn.execute(sa.text("INSERT INTO t VALUES (2)"))  # held: not taken twice
+        getattr(conn, end)()
+    # Before: SQLAlchemy's commit event gave the lock back, then SQLite committed, so the
+    # next writer met SQLite's lock and slept in its busy handler.  (Closing the connection
+    # rolls back once more, the pool's reset, which has nothing to give back.)
+    assert recorder.seen[:3] == ["acquire", end, "release"]
+    assert recorder.seen.count("acquire") == recorder.seen.count("release") == 1
+    engine.dispose()
+
+
+def test_a_connection_returned_mid_transaction_gives_the_lock_back(tmp_path):
+    engine = sa.create_engine(f"sqlite:///{tmp_path / 'db.sqlite3'}")
+    recorder = _Recorder()
+    _one_writer_at_a_time(engine, recorder)
+    with engine.connect() as conn:
+        conn.execute(sa.text("CREATE TABLE t (x INTEGER)"))
+        conn.commit()
+    recorder.seen.clear()
+    conn = engine.connect()
+    conn.execute(sa.text("INSERT INTO t VALUES (1)"))
+    conn.close()  # no commit: the pool rolls back and takes the connection back
+    assert recorder.seen == ["acquire", "release"]
+    with engine.connect() as again:  # and the next writer is not kept waiting
+        again.execute(sa.text("INSERT INTO t VALUES (2)"))
+        again.commit()
+    assert recorder.seen == ["acquire", "release", "acquire", "release"]
+    engine.dispose()

@@ -20,7 +20,6 @@ from ..extensions import db
 
 BUSY_TIMEOUT_MS = 10000
 _WRITES = ("INSERT", "UPDATE", "DELETE", "REPLACE")
-_HOLDS = "b2clab_write_lock"  # key in a pooled connection's info: it holds the writer lock
 
 
 def configure_sqlite(app: Flask) -> None:
@@ -56,7 +55,7 @@ def _one_writer_at_a_time(engine, between_processes: "_ProcessLock | None" = Non
     load writers slept far longer than the writes took and token requests had tails of a
     tenth of a second and more (bench/results.md).  Here a transaction takes a thread lock and
     then a lock on a file beside the database at its first INSERT, UPDATE or DELETE, and gives
-    both back at commit or rollback: the next writer of this process starts the moment the
+    both back once SQLite has committed or rolled back: the next writer of this process starts the moment the
     lock is free, and one of another process (granian or gunicorn workers) within a fraction
     of a millisecond.  Reads never take them.  A thread that already holds the lock through
     another connection does not wait for itself, and nobody waits longer than the busy
@@ -64,10 +63,13 @@ def _one_writer_at_a_time(engine, between_processes: "_ProcessLock | None" = Non
     """
     lock = threading.Lock()
     owner: list[int | None] = [None]
+    #: the connection (as SQLAlchemy hands it to the dialect) holding the locks, if any
+    holder: list = [None]
 
     @event.listens_for(engine, "before_cursor_execute")
     def _take(conn, _cursor, statement, _parameters, _context, _executemany):
-        if conn.info.get(_HOLDS) or not statement.lstrip()[:7].upper().startswith(_WRITES):
+        if holder[0] is conn.connection or \
+                not statement.lstrip()[:7].upper().startswith(_WRITES):
             return
         me = threading.get_ident()
         if owner[0] == me:
@@ -78,21 +80,30 @@ def _one_writer_at_a_time(engine, between_processes: "_ProcessLock | None" = Non
         if between_processes is not None and not between_processes.acquire(deadline):
             lock.release()
             return
-        owner[0] = me
-        conn.info[_HOLDS] = True
+        owner[0], holder[0] = me, conn.connection
 
-    def _give_back(info: dict) -> None:
-        if info.pop(_HOLDS, False):
-            owner[0] = None
+    def _give_back(connection) -> None:
+        if connection is not None and holder[0] is not None and connection in (
+                holder[0], holder[0].dbapi_connection):
+            owner[0] = holder[0] = None
             if between_processes is not None:
                 between_processes.release()
             lock.release()
 
-    event.listen(engine, "commit", lambda conn: _give_back(conn.info))
-    event.listen(engine, "rollback", lambda conn: _give_back(conn.info))
+    # Given back once SQLite has committed or rolled back, not at SQLAlchemy's commit and
+    # rollback events, which come just before: the next writer would find SQLite's own lock
+    # still taken and sleep in its busy handler, the wait these locks exist to avoid.
+    dialect = engine.dialect
+    for name in ("do_commit", "do_rollback"):
+        def finish(dbapi_connection, _end=getattr(dialect, name)):
+            try:
+                _end(dbapi_connection)
+            finally:
+                _give_back(dbapi_connection)
+        setattr(dialect, name, finish)
     # A connection dropped or returned without either (an error) must not keep the lock.
-    event.listen(engine, "checkin", lambda _dbapi, record: _give_back(record.info))
-    event.listen(engine, "invalidate", lambda _dbapi, record, _exc: _give_back(record.info))
+    event.listen(engine, "checkin", lambda dbapi, _record: _give_back(dbapi))
+    event.listen(engine, "invalidate", lambda dbapi, _record, _exc: _give_back(dbapi))
 
 
 class _ProcessLock:
