@@ -9,6 +9,7 @@ import datetime as dt
 import uuid
 from dataclasses import dataclass
 
+import sqlalchemy as sa
 from sqlalchemy.orm.attributes import set_committed_value
 
 from ..engine.errors import B2CError
@@ -19,10 +20,15 @@ from .hashing import new_token, token_digest
 
 
 def _commit_spent(row, now: dt.datetime) -> None:
-    """Commit the spend of ``row`` now, whatever the rest of the request finds wrong, without
-    expiring what the request has loaded (the tenant, the flow, the app, the row): this same
-    transaction just read them, so reloading each one would only repeat the queries."""
+    """Commit the spend of ``row`` (an ORM row) now, whatever the rest of the request finds
+    wrong (:func:`_commit_keeping_loaded`)."""
     set_committed_value(row, "used_at", now)  # what the UPDATE wrote, without another one
+    _commit_keeping_loaded()
+
+
+def _commit_keeping_loaded() -> None:
+    """Commit without expiring what the request has loaded: this same transaction just read
+    it, so reloading each object would only repeat the queries."""
     session = db.session()
     expire, session.expire_on_commit = session.expire_on_commit, False
     try:
@@ -91,26 +97,36 @@ def issue_refresh_token(*, lifetimes: RefreshLifetimes, family_id: str | None = 
     return token
 
 
-def spend_refresh_token(token: str) -> RefreshToken:
+_REFRESH = RefreshToken.__table__
+# Built once (see idp/store/tenant.py).  Spending is the one conditional UPDATE the module's
+# docstring promises, returning the row it spent: the success path of every refresh is this
+# statement alone, without reading the row first.
+_SPEND_REFRESH = (sa.update(_REFRESH)
+                  .where(_REFRESH.c.token_hash == sa.bindparam("digest"),
+                         _REFRESH.c.used_at.is_(None), _REFRESH.c.revoked_at.is_(None))
+                  .values(used_at=sa.bindparam("now"))
+                  .returning(*_REFRESH.c))
+_REFRESH_BY_DIGEST = sa.select(_REFRESH.c.family_id, _REFRESH.c.revoked_at).where(
+    _REFRESH.c.token_hash == sa.bindparam("digest"))
+
+
+def spend_refresh_token(token: str):
     """Spend ``token`` for rotation; a spent one presented again revokes its whole family.
+    Returns the spent row (read-only: the columns of ``refresh_token``).
 
     :raise B2CError: AADB2C90129 (revoked or reused), AADB2C90080 (expired), invalid_grant.
     """
-    row = db.session.execute(db.select(RefreshToken).filter_by(
-        token_hash=token_digest(token))).scalar_one_or_none()
+    digest, now = token_digest(token), utcnow()
+    row = db.session.execute(_SPEND_REFRESH, {"digest": digest, "now": now}).first()
     if row is None:
-        raise B2CError(None, error="invalid_grant", message="The refresh token is not valid.")
-    if row.revoked_at is not None:
+        found = db.session.execute(_REFRESH_BY_DIGEST, {"digest": digest}).first()
+        if found is None:
+            raise B2CError(None, error="invalid_grant", message="The refresh token is not valid.")
+        if found.revoked_at is None:  # spent before: a replay revokes the family
+            revoke_where(RefreshToken.family_id == found.family_id)
+            db.session.commit()
         raise B2CError("AADB2C90129", error="invalid_grant")
-    now = utcnow()
-    spent = db.session.execute(
-        db.update(RefreshToken).where(RefreshToken.id == row.id, RefreshToken.used_at.is_(None))
-        .values(used_at=now)).rowcount
-    if spent != 1:
-        revoke_where(RefreshToken.family_id == row.family_id)
-        db.session.commit()
-        raise B2CError("AADB2C90129", error="invalid_grant")
-    _commit_spent(row, now)
+    _commit_keeping_loaded()
     if row.expires_at < now:
         raise B2CError("AADB2C90080", error="invalid_grant")
     return row
