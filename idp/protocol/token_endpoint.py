@@ -3,10 +3,12 @@
 Apps and APIs call the token endpoint far more often than anything else (client credentials
 on every API call of a daemon, a refresh every hour per signed-in user), and it uses none of
 what Flask adds to a request: no session cookie, no CSRF token, no template, no URL routing
-beyond its one path.  Flask's request machinery cost a third of a client-credentials request
-(bench/results.md), so this WSGI middleware answers token requests itself: it reads the
-request with werkzeug (what Flask's request is made of), pushes the app context the store
-needs (the database session, the configuration), and calls the same function Flask's route
+beyond its one path.  Flask's request handling (routing, the session, the hooks) was about
+0.2 ms of the 1.2 ms a client_credentials request took (bench/results.md; the configuration
+queries, now snapshots in idp/store/clients.py and idp/store/tenant.py, were another 0.3 ms).
+So this WSGI middleware answers token requests itself: it reads the request with werkzeug
+(what Flask's request is made of), pushes the app context the store needs (the database
+session, the configuration), and calls the same function Flask's route
 calls (:func:`.token.answer`).  There is one implementation of the endpoint; this module only
 decides who carries the request to it.
 
@@ -22,6 +24,7 @@ import io
 import logging
 
 from flask import Flask
+from werkzeug.exceptions import HTTPException
 from werkzeug.wrappers import Request
 
 from ..security import HEADERS
@@ -72,7 +75,10 @@ class TokenEndpoint:
         if found is None:
             return self.wsgi_app(environ, start_response)
         req = self.request_class(environ)
-        body = req.get_data(cache=True)  # kept: a request handed on to Flask is read again
+        try:
+            body = req.get_data(cache=True)  # kept: a request handed on to Flask reads it again
+        except HTTPException as error:  # a body over MAX_CONTENT_LENGTH: 413, as Flask answers
+            return error(environ, start_response)
         try:
             with self.flask_app.app_context():
                 response = self._answer(req, *found)
@@ -86,6 +92,8 @@ class TokenEndpoint:
             response = answer(req, tenant, policy)
         except PolicyNotFound:
             raise
+        except HTTPException as error:  # werkzeug refusing the body (too many parts...)
+            response = error.get_response()
         except Exception:
             # What Flask does with an unhandled exception: log it with the request line, and
             # in tests let it through (PROPAGATE_EXCEPTIONS) so the failure shows.

@@ -171,3 +171,9 @@ def test_an_unexpected_failure_is_logged_and_answered_as_json(app, client, monke
     assert body["error"] == "server_error" and "fire" not in body["error_description"]
     assert response.headers["Cache-Control"] == "no-store"
     assert any("Exception on" in r.getMessage() and r.exc_info for r in caplog.records)
+
+
+@pytest.mark.settings(MAX_CONTENT_LENGTH=1024)
+def test_flasks_body_limit_holds_in_front_of_flask_too(client):
+    response = client.post(TOKEN, data={"grant_type": "client_credentials", "scope": "x" * 2048})
+    assert response.status_code == 413
