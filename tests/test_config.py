@@ -1,5 +1,9 @@
 """Where settings come from: the ``create_app`` dict, then the environment, then
 ``instance/config.py``, then the defaults (idp/config.py), for every setting."""
+import sqlite3
+
+import pytest
+
 from idp import create_app
 from idp.extensions import db
 
@@ -19,3 +23,12 @@ def test_instance_config_ranks_below_the_environment(tmp_path, monkeypatch):
     assert app.config["IDP_BCRYPT_ROUNDS"] == 5
     with app.app_context():
         db.engine.dispose()
+
+
+def test_an_sqlite_too_old_for_returning_is_refused_with_what_to_do(tmp_path, monkeypatch):
+    monkeypatch.setattr(sqlite3, "sqlite_version_info", (3, 31, 1))
+    monkeypatch.setattr(sqlite3, "sqlite_version", "3.31.1")
+    with pytest.raises(RuntimeError, match=r"needs SQLite 3\.35 or newer.*has SQLite 3\.31\.1"):
+        create_app({"INSTANCE_PATH": str(tmp_path), "IDP_AUTO_MIGRATE": False,
+                    "DATABASE_URL": f"sqlite:///{(tmp_path / 'db.sqlite3').as_posix()}",
+                    "IDP_PUBLIC_URL": "http://localhost:5000"})

@@ -5,6 +5,7 @@ writing transaction at a time, across threads and processes (:func:`_one_writer_
 from __future__ import annotations
 
 import os
+import sqlite3
 import threading
 import time
 
@@ -19,12 +20,20 @@ from sqlalchemy import event
 from ..extensions import db
 
 BUSY_TIMEOUT_MS = 10000
+#: ``UPDATE ... RETURNING`` spends a refresh token in one statement (idp/store/grants.py).
+#: Python 3.11's own builds for Windows and macOS bring 3.39 or newer.
+MIN_SQLITE = (3, 35)
 _WRITES = ("INSERT", "UPDATE", "DELETE", "REPLACE")
 
 
 def configure_sqlite(app: Flask) -> None:
     if not app.config["SQLALCHEMY_DATABASE_URI"].startswith("sqlite"):
         return
+    if sqlite3.sqlite_version_info < MIN_SQLITE:
+        raise RuntimeError(
+            f"B2C Lab needs SQLite {'.'.join(map(str, MIN_SQLITE))} or newer, and this Python "
+            f"has SQLite {sqlite3.sqlite_version}. Use a newer Python (python.org's installers "
+            "bring a recent SQLite) or a PostgreSQL database (DATABASE_URL).")
     with app.app_context():
         engine = db.engine
     in_memory = ":memory:" in app.config["SQLALCHEMY_DATABASE_URI"] or \
@@ -55,20 +64,25 @@ def _one_writer_at_a_time(engine, between_processes: "_ProcessLock | None" = Non
     load writers slept far longer than the writes took and token requests had tails of a
     tenth of a second and more (bench/results.md).  Here a transaction takes a thread lock and
     then a lock on a file beside the database at its first INSERT, UPDATE or DELETE, and gives
-    both back once SQLite has committed or rolled back: the next writer of this process starts the moment the
-    lock is free, and one of another process (granian or gunicorn workers) within a fraction
+    both back once SQLite has committed or rolled back: the next writer of this process starts
+    the moment the lock is free, and one of another process (granian or gunicorn workers) within a fraction
     of a millisecond.  Reads never take them.  A thread that already holds the lock through
     another connection does not wait for itself, and nobody waits longer than the busy
     timeout: after it, SQLite decides, as it did without these locks.
     """
     lock = threading.Lock()
     owner: list[int | None] = [None]
-    #: the connection (as SQLAlchemy hands it to the dialect) holding the locks, if any
+    #: the DBAPI connection (sqlite3's) holding the locks, if any; the pool holds it anyway,
+    #: so keeping it here keeps nothing alive that would otherwise be collected
     holder: list = [None]
+
+    def _raw(connection):
+        # SQLAlchemy hands the dialect its pool's proxy, events the DBAPI connection itself
+        return getattr(connection, "dbapi_connection", connection)
 
     @event.listens_for(engine, "before_cursor_execute")
     def _take(conn, _cursor, statement, _parameters, _context, _executemany):
-        if holder[0] is conn.connection or \
+        if holder[0] is _raw(conn.connection) or \
                 not statement.lstrip()[:7].upper().startswith(_WRITES):
             return
         me = threading.get_ident()
@@ -80,11 +94,13 @@ def _one_writer_at_a_time(engine, between_processes: "_ProcessLock | None" = Non
         if between_processes is not None and not between_processes.acquire(deadline):
             lock.release()
             return
-        owner[0], holder[0] = me, conn.connection
+        owner[0], holder[0] = me, _raw(conn.connection)
 
     def _give_back(connection) -> None:
-        if connection is not None and holder[0] is not None and connection in (
-                holder[0], holder[0].dbapi_connection):
+        # Every commit and rollback of the process comes here, on any thread: compare with
+        # one read of ``holder``.  Only the holder's own connection matches, and only its
+        # thread ends that connection's transaction, so the release happens once.
+        if connection is not None and _raw(connection) is holder[0]:
             owner[0] = holder[0] = None
             if between_processes is not None:
                 between_processes.release()
