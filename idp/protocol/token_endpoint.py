@@ -34,6 +34,9 @@ from .token import answer
 
 SUFFIX = "/oauth2/v2.0/token"
 METHODS = ("POST", "OPTIONS")
+#: the largest body read when the app sets no MAX_CONTENT_LENGTH: a token request is a form of
+#: a few fields (a client assertion, the longest, is a few kilobytes)
+MAX_BODY = 64 * 1024
 log = logging.getLogger("idp")
 
 
@@ -62,8 +65,10 @@ class TokenEndpoint:
         self.flask_app = flask_app
 
         class TokenRequest(Request):
-            # Flask's limits on request bodies, which its own requests would apply
-            max_content_length = flask_app.config.get("MAX_CONTENT_LENGTH")
+            # Flask's limits on request bodies; the whole body is read (it is kept for Flask
+            # when the request is handed on), so never more than MAX_BODY
+            max_content_length = min(flask_app.config.get("MAX_CONTENT_LENGTH") or MAX_BODY,
+                                     MAX_BODY)
             max_form_memory_size = flask_app.config.get("MAX_FORM_MEMORY_SIZE")
             max_form_parts = flask_app.config.get("MAX_FORM_PARTS")
 
@@ -76,16 +81,20 @@ class TokenEndpoint:
             return self.wsgi_app(environ, start_response)
         req = self.request_class(environ)
         try:
-            body = req.get_data(cache=True)  # kept: a request handed on to Flask reads it again
-        except HTTPException as error:  # a body over MAX_CONTENT_LENGTH: 413, as Flask answers
-            return error(environ, start_response)
-        try:
-            with self.flask_app.app_context():
-                response = self._answer(req, *found)
-        except PolicyNotFound:
-            environ["wsgi.input"] = io.BytesIO(body)
-            return self.wsgi_app(environ, start_response)
-        return response(environ, start_response)
+            try:
+                # kept: a request handed on to Flask reads it again
+                body = req.get_data(cache=True)
+            except HTTPException as error:  # a body over the limit: 413, as Flask answers
+                return self._secured(error.get_response(environ))(environ, start_response)
+            try:
+                with self.flask_app.app_context():
+                    response = self._answer(req, *found)
+            except PolicyNotFound:
+                environ["wsgi.input"] = io.BytesIO(body)
+                return self.wsgi_app(environ, start_response)
+            return response(environ, start_response)
+        finally:
+            req.close()
 
     def _answer(self, req, tenant: str, policy: str | None):
         try:
@@ -96,11 +105,18 @@ class TokenEndpoint:
             response = error.get_response()
         except Exception:
             # What Flask does with an unhandled exception: log it with the request line, and
-            # in tests let it through (PROPAGATE_EXCEPTIONS) so the failure shows.
+            # under TESTING or debug let it through (PROPAGATE_EXCEPTIONS) so it shows.
             log.exception("Exception on %s [%s]", req.path, req.method)
-            if self.flask_app.testing or self.flask_app.config.get("PROPAGATE_EXCEPTIONS"):
+            propagate = self.flask_app.config.get("PROPAGATE_EXCEPTIONS")
+            if propagate is None:
+                propagate = self.flask_app.testing or self.flask_app.debug
+            if propagate:
                 raise
             response = server_error()
+        return self._secured(response)
+
+    @staticmethod
+    def _secured(response):
         for name, value in HEADERS.items():
             response.headers.setdefault(name, value)
         return response

@@ -177,3 +177,41 @@ def test_an_unexpected_failure_is_logged_and_answered_as_json(app, client, monke
 def test_flasks_body_limit_holds_in_front_of_flask_too(client):
     response = client.post(TOKEN, data={"grant_type": "client_credentials", "scope": "x" * 2048})
     assert response.status_code == 413
+    assert response.headers["X-Frame-Options"] == "DENY"
+
+
+def test_a_body_no_token_request_needs_is_refused_unread(client):
+    """Without MAX_CONTENT_LENGTH the middleware still reads at most MAX_BODY."""
+    from idp.protocol.token_endpoint import MAX_BODY
+
+    response = client.post(TOKEN, data={"grant_type": "client_credentials",
+                                        "scope": "x" * (MAX_BODY + 1)})
+    assert response.status_code == 413
+    small = client.post(TOKEN, data={"grant_type": "client_credentials", "scope": "x" * 8000})
+    assert small.status_code == 400  # read and answered: it names no client
+    assert small.get_json()["error"] == "invalid_request"
+
+
+class _Clock:
+    def __init__(self):
+        self.now = 1000.0
+
+    def __call__(self):
+        return self.now
+
+
+@pytest.mark.settings(IDP_METADATA_CACHE_SECONDS=300)
+def test_another_workers_secret_deletion_counts_within_a_second_whatever_the_metadata_ttl(
+        app, client):
+    from idp.store.config_version import SNAPSHOT_MAX_SECONDS
+
+    clock = app.extensions["b2clab_config_version"].clock = _Clock()
+    registration = make_app_registration(app)
+    assert _client_credentials(client, registration).status_code == 200  # now kept
+    with app.app_context(), db.engine.begin() as conn:
+        # Outside any ORM session, as another worker's commit looks to this process.
+        conn.execute(sa.delete(ClientSecret))
+    clock.now += SNAPSHOT_MAX_SECONDS / 2
+    assert _client_credentials(client, registration).status_code == 200  # within the bound
+    clock.now += SNAPSHOT_MAX_SECONDS
+    assert _client_credentials(client, registration).status_code == 401
