@@ -38,8 +38,9 @@ DEFAULTS: dict[str, tuple[object, str]] = {
                                "(python app.py --server granian)"),
     "IDP_SERVER_WORKERS": (1, "processes of the granian server (one per core is a good start)"),
     # Discovery and JWKS answers are kept as bytes this long in each process, and the token
-    # endpoint's snapshots of app registrations and user flows (a configuration commit in the
-    # process clears them at once); the answers themselves say max-age=300 to clients.
+    # endpoint's snapshots of app registrations and user flows, those never longer than 1 s
+    # (idp/store/config_version.py); a configuration commit in the process clears them at
+    # once.  The metadata answers themselves say max-age=300 to clients.
     "IDP_METADATA_CACHE_SECONDS": (1, "how long a process reuses a discovery or JWKS answer, "
                                       "or an app registration or user flow it read, that "
                                       "another process may have changed; 0 turns it off"),

@@ -44,7 +44,8 @@ def spa_clients() -> tuple[ClientInfo, ...]:
     """The Single-page application registrations (their redirect URIs' origins get CORS),
     kept per process while the configuration is unchanged (the token endpoint asks on every
     browser request)."""
-    return config_version.cached("spa_clients", _load_spa_clients)
+    return config_version.cached("spa_clients", _load_spa_clients,
+                                 max_seconds=config_version.SNAPSHOT_MAX_SECONDS)
 
 
 def _load_spa_clients() -> tuple[ClientInfo, ...]:
@@ -75,7 +76,7 @@ def registered_client(client_id: str) -> TokenClient | None:
     token request authenticates its client, and registrations change rarely."""
     key = client_id.lower()
     return config_version.cached(f"client:{key}", lambda: _token_client(find_app(
-        key, with_secrets=True)))
+        key, with_secrets=True)), max_seconds=config_version.SNAPSHOT_MAX_SECONDS)
 
 
 def _token_client(app: AppRegistration | None) -> TokenClient | None:

@@ -28,6 +28,11 @@ BUSY_TABLES = frozenset({
     "refresh_token", "mail_message", "sso_session", "audit_record", "app_role_assignment",
     "admin_account",
 })
+#: the longest a process keeps the token endpoint's snapshots (app registrations with their
+#: secrets, user flows), whatever IDP_METADATA_CACHE_SECONDS says: a secret deleted through
+#: one worker stops working on the others within this bound even when the metadata are kept
+#: longer
+SNAPSHOT_MAX_SECONDS = 1.0
 _UNKNOWN = "?"
 _EXTENSION = "b2clab_config_version"
 
@@ -45,9 +50,10 @@ class ConfigVersion:
         with self._lock:
             self.value += 1
 
-    def stamp(self) -> tuple[int, float]:
-        """(version, expiry) for an entry filled now."""
-        return self.value, self.clock() + self.ttl
+    def stamp(self, max_seconds: float | None = None) -> tuple[int, float]:
+        """(version, expiry) for an entry filled now, kept at most ``max_seconds``."""
+        ttl = self.ttl if max_seconds is None else min(self.ttl, max_seconds)
+        return self.value, self.clock() + ttl
 
     def fresh(self, stamp: tuple[int, float]) -> bool:
         return self.ttl > 0 and stamp[0] == self.value and self.clock() < stamp[1]
@@ -64,15 +70,17 @@ def current() -> ConfigVersion | None:
     return current_app.extensions.get(_EXTENSION)
 
 
-def cached(name: str, load):
+def cached(name: str, load, max_seconds: float | None = None):
     """``load()``'s value, kept per process under ``name`` while the configuration is
-    unchanged (see the module's docstring); ``load`` runs in the request's app context.
+    unchanged (see the module's docstring), and at most ``max_seconds`` when that is shorter
+    than ``IDP_METADATA_CACHE_SECONDS``; ``load`` runs in the request's app context.
 
     None is never kept: a name that finds nothing is looked up again next time.  Callers name
     entries after what a request asks for (a client id, a policy), so keeping only what exists
     bounds the table by the tenant's configuration, not by what clients send; and an app or
-    a user flow created by another worker is found at once.  What is kept must be immutable
-    (a frozen snapshot, not an ORM row): every thread of the process shares it."""
+    a user flow created by another worker is found at once.  Every thread of the process
+    shares what is kept: keep frozen snapshots (never ORM rows), and never change what they
+    hold."""
     version = current()
     if version is None:
         return load()
@@ -80,7 +88,7 @@ def cached(name: str, load):
     hit = store.get(name)
     if hit is not None and version.fresh(hit[0]):
         return hit[1]
-    stamp = version.stamp()  # before loading: a commit meanwhile makes the entry stale
+    stamp = version.stamp(max_seconds)  # before loading: a commit meanwhile makes it stale
     value = load()
     if value is not None:
         store[name] = (stamp, value)

@@ -71,9 +71,11 @@ def policy_snapshot(policy: str | None) -> tuple[TenantSnapshot, FlowSnapshot | 
 
     :raise RuntimeError: when the tenant is not seeded yet.
     """
-    tenant = config_version.cached("tenant", _tenant_snapshot)
+    most = config_version.SNAPSHOT_MAX_SECONDS
+    tenant = config_version.cached("tenant", _tenant_snapshot, max_seconds=most)
     key = (policy or "").lower()
-    flow = config_version.cached(f"flow:{key}", lambda: _flow_snapshot(key)) if key else None
+    flow = config_version.cached(f"flow:{key}", lambda: _flow_snapshot(key),
+                                 max_seconds=most) if key else None
     return tenant, flow
 
 
