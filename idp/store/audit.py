@@ -1,11 +1,14 @@
 """Writing audit records in B2C's ``directoryAudit`` shape (b2c-reference §7.2).
 
 A record belongs to the caller's unit of work: it is written when the session commits (one
-INSERT for all of them, at the start of the commit) and dropped when it rolls back.  Writing
-at the end keeps a request's write lock short: SQLite has one writer at a time, and a token
-request that wrote its first record before signing held the lock through the signature
-(bench/results.md).  A query of ``AuditRecord`` in the same transaction writes them first, so
-the transaction still reads what it recorded."""
+INSERT for all of them, at the start of the commit) and dropped when the transaction rolls
+back or the session closes.  Writing at the end keeps a request's write lock short: SQLite
+has one writer at a time, and a token request that wrote its first record before signing
+held the lock through the signature (bench/results.md).  An ORM query of ``AuditRecord`` in
+the same transaction writes them first, so the transaction reads what it recorded; a Core
+or text statement on ``audit_record`` (a count, the retention purge) does not see records
+not yet written.  Savepoints are not followed: a record made inside one that rolls back is
+still written (the code uses none)."""
 from __future__ import annotations
 
 from contextlib import contextmanager
