@@ -65,10 +65,10 @@ def _one_writer_at_a_time(engine, between_processes: "_ProcessLock | None" = Non
     tenth of a second and more (bench/results.md).  Here a transaction takes a thread lock and
     then a lock on a file beside the database at its first INSERT, UPDATE or DELETE, and gives
     both back once SQLite has committed or rolled back: the next writer of this process starts
-    the moment the lock is free, and one of another process (granian or gunicorn workers) within a fraction
-    of a millisecond.  Reads never take them.  A thread that already holds the lock through
-    another connection does not wait for itself, and nobody waits longer than the busy
-    timeout: after it, SQLite decides, as it did without these locks.
+    the moment the lock is free, and one of another process (granian or gunicorn workers)
+    within a fraction of a millisecond.  Reads never take them.  A thread that already holds
+    the lock through another connection does not wait for itself, and nobody waits longer
+    than the busy timeout: after it, SQLite decides, as it did without these locks.
     """
     lock = threading.Lock()
     owner: list[int | None] = [None]
@@ -100,7 +100,8 @@ def _one_writer_at_a_time(engine, between_processes: "_ProcessLock | None" = Non
         # Every commit and rollback of the process comes here, on any thread: compare with
         # one read of ``holder``.  Only the holder's own connection matches, and only its
         # thread ends that connection's transaction, so the release happens once.
-        if connection is not None and _raw(connection) is holder[0]:
+        raw = None if connection is None else _raw(connection)  # None once invalidated
+        if raw is not None and raw is holder[0]:
             owner[0] = holder[0] = None
             if between_processes is not None:
                 between_processes.release()
