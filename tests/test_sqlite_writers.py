@@ -147,3 +147,20 @@ def test_a_connection_returned_mid_transaction_gives_the_lock_back(tmp_path):
         again.commit()
     assert recorder.seen == ["acquire", "release", "acquire", "release"]
     engine.dispose()
+
+
+def test_an_invalidated_connection_has_nothing_to_give_back(tmp_path):
+    """SQLAlchemy's proxy of an invalidated connection has no DBAPI connection left."""
+    engine = sa.create_engine(f"sqlite:///{tmp_path / 'db.sqlite3'}")
+    recorder = _Recorder()
+    _one_writer_at_a_time(engine, recorder)
+
+    class Invalidated:
+        dbapi_connection = None
+
+        def rollback(self):
+            pass
+
+    engine.dialect.do_rollback(Invalidated())  # no lock is held: nothing may be released
+    assert recorder.seen == []
+    engine.dispose()
