@@ -99,9 +99,13 @@ EN: dict[str, str] = {
     # multifactor authentication page (api.phonefactor).  B2C's StringIds where B2C has one
     # (button_send_code, text_button_send_second_code, button_verify_code, number_label,
     # local_number_input_placeholder_text, verification_code_input_placeholder_text,
-    # invalid_number, error_incorrect_code), with B2C Lab's own wording kept; the ids that
-    # start with mfa_ are B2C Lab's own, for texts of our single-page MFA that B2C words
-    # differently (its intro_sms / intro_entry_* texts assume a phone on file).
+    # invalid_number, error_incorrect_code: each checked against the api.phonefactor table of
+    # B2C's "Localization string IDs" reference), with B2C Lab's own wording kept (B2C's
+    # defaults: "Send Code", "Send a new code", "Verify Code", "Phone Number", "Phone number",
+    # "Verification code", "Please enter a valid phone number", "The verification code you
+    # have entered does not match our records. Please try again, or request a new code.").
+    # The ids that start with mfa_ are B2C Lab's own, for texts of our single-page MFA that B2C
+    # words differently (its intro_sms / intro_entry_* texts assume a phone on file).
     "mfa_title": "Multifactor authentication",
     "mfa_heading": "Verify it's you",
     "mfa_method_intro": "Multifactor authentication: {0}",
