@@ -53,8 +53,9 @@ def answer(req, tenant: str, policy: str | None):
         return current_app.response_class(body, status, headers)
     with audit.caller(req.headers.get("User-Agent", ""), req.remote_addr):
         response = _token(req, tenant, policy)
+    # Only a browser's request (an Origin) needs the client id again, for CORS.
     response.headers.update(cors.token_response_headers(
-        origin, _named_client_id(req), spa_clients() if origin else ()))
+        origin, _named_client_id(req) if origin else None, spa_clients() if origin else ()))
     return response
 
 

@@ -63,12 +63,10 @@ class TokenClient:
     app_id_uri: str | None
     api_permissions: tuple[dict, ...]
     allow_public_client_flows: bool
+    #: the registration's own answer (AppRegistration.is_confidential): one rule, in the model
+    is_confidential: bool
     #: (SHA-256 of the secret, expiry or None) for each client secret
     secrets: tuple[tuple[str, dt.datetime | None], ...]
-
-    @property
-    def is_confidential(self) -> bool:
-        return self.platform == "web"
 
 
 def registered_client(client_id: str) -> TokenClient | None:
@@ -84,6 +82,7 @@ def _token_client(app: AppRegistration | None) -> TokenClient | None:
         return None
     return TokenClient(app.client_id, app.name, app.platform, app.app_id_uri,
                        tuple(app.api_permissions or ()), app.allow_public_client_flows,
+                       app.is_confidential,
                        tuple((s.secret_hash, s.expires_at) for s in app.secrets))
 
 
