@@ -1,14 +1,9 @@
 """Writing audit records in B2C's ``directoryAudit`` shape (b2c-reference §7.2).
 
-A record belongs to the caller's unit of work: it is written when the session commits (one
-INSERT for all of them, at the start of the commit) and dropped when the transaction rolls
-back or the session closes.  Writing at the end keeps a request's write lock short: SQLite
-has one writer at a time, and a token request that wrote its first record before signing
-held the lock through the signature (bench/results.md).  An ORM query of ``AuditRecord`` in
-the same transaction writes them first, so the transaction reads what it recorded; a Core
-or text statement on ``audit_record`` (a count, the retention purge) does not see records
-not yet written.  Savepoints are not followed: a record made inside one that rolls back is
-still written (the code uses none)."""
+A record belongs to the caller's unit of work: it is written when the session commits and
+dropped when the transaction rolls back (:mod:`.at_commit`).  Writing at the end keeps a
+request's write lock short: SQLite has one writer at a time, and a token request that wrote its
+first record before signing held the lock through the signature (bench/results.md)."""
 from __future__ import annotations
 
 from contextlib import contextmanager
@@ -16,15 +11,12 @@ from contextvars import ContextVar
 from typing import Any
 
 from flask import has_request_context, request
-from sqlalchemy import event
-from sqlalchemy.orm import Session
 
-from ..extensions import db
 from ..models import AuditRecord
 from ..models._base import utcnow
+from . import at_commit
 
-_INSERT = AuditRecord.__table__.insert()
-_PENDING = "b2clab_audit_pending"  # key in session.info: the records not written yet
+_TABLE = AuditRecord.__table__
 
 #: (User-Agent, address) of the caller, for endpoints served outside a Flask request
 #: (idp/protocol/token_endpoint.py); Flask requests are read directly.
@@ -73,36 +65,10 @@ def record(activity: str, *, result: str = "success", reason: str = "N/A",
         extra.setdefault("ClientIpAddress", who[1])
     # Rows for a plain INSERT, not ORM objects: the unit of work's flush made an ORM record a
     # quarter of a token request (bench/results.md).
-    session = db.session()
-    if not session.in_transaction():
-        session.begin()  # no connection yet: a unit of work its rollback can end
-    session.info.setdefault(_PENDING, []).append({
+    at_commit.insert(_TABLE, {
         "category": category or CATEGORIES.get(activity, "Authentication"),
         "activity": activity, "result": result, "result_reason": reason, "app_id": app_id,
         "target_user_id": user, "policy": policy, "correlation_id": correlation_id,
         "initiated_by_admin": initiated_by_admin, "additional_details": extra,
         "activity_time": utcnow()})
 
-
-def _write_pending(session: Session) -> None:
-    rows = session.info.pop(_PENDING, None)
-    if rows:
-        session.execute(_INSERT, rows)
-
-
-@event.listens_for(Session, "before_commit")
-def _before_commit(session: Session) -> None:
-    _write_pending(session)
-
-
-@event.listens_for(Session, "after_transaction_end")
-def _after_transaction_end(session: Session, transaction) -> None:
-    if transaction.parent is None:  # rolled back or closed: its records go with it
-        session.info.pop(_PENDING, None)
-
-
-@event.listens_for(Session, "do_orm_execute")
-def _before_reading_records(state) -> None:
-    if state.session.info.get(_PENDING) and state.is_select and any(
-            mapper.class_ is AuditRecord for mapper in state.all_mappers):
-        _write_pending(state.session)
