@@ -26,8 +26,9 @@ _ENABLED = db.select(DirectoryUser.account_enabled).where(
 
 def account_enabled(object_id: str) -> bool:
     """False for a blocked or deleted account: no SSO, no code redemption, no refresh."""
-    # One column, not the user: loading the user would load its identities too.
-    return bool(db.session.execute(_ENABLED, {"object_id": object_id}).scalar())
+    # One column, not the user: loading the user would load its identities too.  On the
+    # session's connection (no ORM layer, no autoflush): callers ask before changing anything.
+    return bool(db.session.connection().execute(_ENABLED, {"object_id": object_id}).scalar())
 
 
 class SqlDirectory:

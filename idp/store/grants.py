@@ -16,6 +16,7 @@ from ..engine.errors import B2CError
 from ..extensions import db
 from ..models import AuthorizationCode, RefreshToken
 from ..models._base import utcnow
+from . import at_commit
 from .hashing import new_token, token_digest
 
 
@@ -90,10 +91,12 @@ def issue_refresh_token(*, lifetimes: RefreshLifetimes, family_id: str | None = 
     if family_expires_at is None:
         days = lifetimes.window_days if lifetimes.window_days is not None else 365 * 100
         family_expires_at = now + dt.timedelta(days=days)
-    db.session.add(RefreshToken(
+    # Inserted at commit (:mod:`.at_commit`), after the tokens are signed: the request holds
+    # the write lock from this INSERT to its commit, not through the signatures.
+    at_commit.insert(_REFRESH, dict(
         token_hash=token_digest(token), family_id=family_id or str(uuid.uuid4()),
         expires_at=min(now + dt.timedelta(days=lifetimes.token_days), family_expires_at),
-        family_expires_at=family_expires_at, **fields))
+        family_expires_at=family_expires_at, created_at=now, **fields))
     return token
 
 
@@ -117,7 +120,8 @@ def spend_refresh_token(token: str):
     :raise B2CError: AADB2C90129 (revoked or reused), AADB2C90080 (expired), invalid_grant.
     """
     digest, now = token_digest(token), utcnow()
-    row = db.session.execute(_SPEND_REFRESH, {"digest": digest, "now": now}).first()
+    # On the session's connection: a Core statement needs none of the ORM's execution layer
+    row = db.session.connection().execute(_SPEND_REFRESH, {"digest": digest, "now": now}).first()
     if row is None:
         found = db.session.execute(_REFRESH_BY_DIGEST, {"digest": digest}).first()
         if found is None:
