@@ -16,7 +16,6 @@ import argparse
 import json
 import logging
 import os
-import secrets
 import sys
 from pathlib import Path
 
@@ -24,23 +23,13 @@ from werkzeug.middleware.dispatcher import DispatcherMiddleware
 
 import rp_demo
 from idp import create_app, tls
+from idp.config import instance_secret
 from labs.mount import lab_apps
 from practice_idps.mount import practice_apps
 
 
 ROOT = Path(__file__).resolve().parent
 SERVERS = ("waitress", "granian")
-
-
-def _rp_secret_key(instance: Path) -> str:
-    path = instance / "rp_demo_secret_key"
-    if not path.exists():
-        try:
-            with open(path, "x", encoding="ascii") as handle:
-                handle.write(secrets.token_urlsafe(48))
-        except FileExistsError:
-            pass
-    return path.read_text(encoding="ascii").strip()
 
 
 def build_app(test_config: dict | None = None):
@@ -58,7 +47,7 @@ def build_app(test_config: dict | None = None):
     tenant = idp_app.config["IDP_TENANT_NAME"]
     client = json.loads((instance / "rp_demo_client.json").read_text())
     rp_app = rp_demo.create_app({
-        "SECRET_KEY": _rp_secret_key(instance),
+        "SECRET_KEY": instance_secret(instance, "rp_demo_secret_key"),
         "RP_CLIENT_ID": client["client_id"],
         "RP_CLIENT_SECRET": client["client_secret"],
         "RP_PUBLIC_URL": f"{base}/rp",

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import os
 import secrets
+import tempfile
 from pathlib import Path
 
 from flask import current_app
@@ -102,21 +103,28 @@ def load_settings(instance_path: str, overrides: dict | None = None,
     if not settings["DATABASE_URL"]:
         settings["DATABASE_URL"] = "sqlite:///" + str(Path(instance_path) / "b2clab.sqlite3")
     if not settings["SECRET_KEY"]:
-        settings["SECRET_KEY"] = _instance_secret_key(instance_path)
+        settings["SECRET_KEY"] = instance_secret(instance_path)
     return settings
 
 
-def _instance_secret_key(instance_path: str) -> str:
-    """Read ``instance/secret_key``, creating it with a random value on first run."""
-    path = Path(instance_path) / "secret_key"
+def instance_secret(instance_path: str | Path, name: str = "secret_key") -> str:
+    """Read the random secret in ``instance/<name>``, made on first use.
+
+    Written to a temporary file and linked into place: when two processes start together
+    (gunicorn workers building the app each), the first link wins and both read its value,
+    never a file still empty."""
+    path = Path(instance_path) / name
     if not path.exists():
         path.parent.mkdir(parents=True, exist_ok=True)
-        # "x" mode: if two processes race on first start, one creates and both read it.
+        handle, temp = tempfile.mkstemp(dir=path.parent, prefix=f".{name}-")
         try:
-            with open(path, "x", encoding="ascii") as handle:
-                handle.write(secrets.token_urlsafe(48))
+            with os.fdopen(handle, "w", encoding="ascii") as out:
+                out.write(secrets.token_urlsafe(48))
+            os.link(temp, path)  # fails if another process got there first
         except FileExistsError:
             pass
+        finally:
+            os.unlink(temp)
     return path.read_text(encoding="ascii").strip()
 
 

@@ -32,3 +32,18 @@ def test_an_sqlite_too_old_for_returning_is_refused_with_what_to_do(tmp_path, mo
         create_app({"INSTANCE_PATH": str(tmp_path), "IDP_AUTO_MIGRATE": False,
                     "DATABASE_URL": f"sqlite:///{(tmp_path / 'db.sqlite3').as_posix()}",
                     "IDP_PUBLIC_URL": "http://localhost:5000"})
+
+
+def test_the_instance_secret_is_made_once_and_processes_starting_together_agree(tmp_path):
+    """gunicorn's workers each build the app: all must sign cookies with the same key."""
+    from concurrent.futures import ProcessPoolExecutor
+
+    from idp.config import instance_secret
+
+    with ProcessPoolExecutor(4) as pool:
+        values = set(pool.map(instance_secret, [tmp_path] * 16))
+    assert len(values) == 1
+    value = values.pop()
+    assert len(value) >= 48 and instance_secret(tmp_path) == value
+    assert [p.name for p in tmp_path.iterdir()] == ["secret_key"]  # no temporary file left
+    assert instance_secret(tmp_path, "rp_demo_secret_key") != value
