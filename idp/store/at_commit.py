@@ -25,6 +25,7 @@ from sqlalchemy.orm import Session
 from ..extensions import db
 
 _KEY = "b2clab_inserts_at_commit"  # in session.info: {table: [row, ...]}, in order of adding
+_INSERTS: dict[sa.Table, sa.Insert] = {}  # built once per table (see idp/store/tenant.py)
 
 
 def insert(table: sa.Table, row: dict[str, Any]) -> None:
@@ -42,11 +43,13 @@ def _write(session: Session, tables=None) -> None:
     connection = session.connection()
     for table in [t for t in waiting if tables is None or t in tables]:
         rows = waiting.pop(table)
+        if table not in _INSERTS:
+            _INSERTS[table] = table.insert()
         by_keys: dict[frozenset, list[dict]] = {}
         for row in rows:
             by_keys.setdefault(frozenset(row), []).append(row)
         for same in by_keys.values():
-            connection.execute(table.insert(), same)
+            connection.execute(_INSERTS[table], same)
 
 
 @event.listens_for(Session, "before_commit")
