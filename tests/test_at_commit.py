@@ -4,6 +4,7 @@ signatures), a rollback drops them, the transaction's own ORM query sees them, a
 table with different keys are all written."""
 import datetime as dt
 
+import pytest
 import sqlalchemy as sa
 
 from idp.extensions import db
@@ -79,3 +80,39 @@ def test_rows_with_different_keys_are_all_written(app):
         db.session.commit()
         codes = dict(db.session.execute(sa.select(_TABLE.c.token_hash, _TABLE.c.code_id)).all())
         assert codes == {"hash-1": None, "hash-2": 7, "hash-3": None}
+
+
+def test_an_orm_update_of_the_table_writes_them_first(app):
+    with app.app_context():
+        at_commit.insert(_TABLE, _row(1))
+        db.session.execute(sa.update(RefreshToken).values(revoked_at=utcnow()))
+        db.session.commit()
+        assert db.session.execute(sa.select(_TABLE.c.revoked_at)).scalar_one() is not None
+
+
+def test_a_token_inserted_after_its_family_was_revoked_cannot_be_spent(app):
+    """A rotation inserts the next token at its commit, after signing: a revocation of the
+    family committed in between (a replay, a code reuse, "revoke sessions") does not see it,
+    so the spend refuses a token of a family with any revoked member."""
+    from idp.engine.errors import B2CError
+    from idp.store.grants import spend_refresh_token
+
+    lifetimes = RefreshLifetimes(token_days=14, window_days=None)
+    fields = dict(client_id="c", policy="p", scope="openid", user_object_id="u", claims={},
+                  auth_time=1)
+    with app.app_context():
+        first = issue_refresh_token(lifetimes=lifetimes, **fields)
+        db.session.commit()
+        family = db.session.execute(sa.select(_TABLE.c.family_id)).scalar_one()
+        spend_refresh_token(first)  # the rotating request; its next token waits for the commit
+        following = issue_refresh_token(lifetimes=lifetimes, family_id=family, **fields)
+        with db.engine.begin() as other:  # meanwhile another request revokes the family
+            other.execute(sa.update(_TABLE).where(_TABLE.c.family_id == family)
+                          .values(revoked_at=utcnow()))
+        db.session.commit()
+        with pytest.raises(B2CError) as refused:
+            spend_refresh_token(following)
+        assert refused.value.code == "AADB2C90129"
+        revoked = db.session.execute(sa.select(sa.func.count()).where(
+            _TABLE.c.revoked_at.is_(None))).scalar()
+        assert revoked == 0

@@ -4,15 +4,19 @@ commit, on the session's own connection and transaction.
 The token endpoint writes an audit record per token and a refresh token per rotation.  Added
 as ORM objects they went through the unit of work's flush, and an INSERT made before the
 tokens were signed made the request hold SQLite's one write lock through the signatures
-(``idp/store/sqlite.py``; bench/results.md).  Rows given here are written last and without
-the ORM: a request's write lock lasts from these INSERTs to the commit.
+(``idp/store/sqlite.py``; bench/results.md).  Rows given here are written at the start of the
+commit, before the ORM's own flush, and without the ORM: a request's write lock lasts from its
+first write to the commit, never through its signatures.  So a row given here must not refer
+to a row still pending in the ORM (these tables have no foreign keys).
 
 A row belongs to the caller's unit of work: it is dropped when the transaction rolls back or
-the session closes.  An ORM query of a mapped class whose table has rows waiting writes them
-first, so the transaction reads what it added; a Core or text statement on the table does not
-see them.  Savepoints are not followed: a row added inside one that rolls back is still
-written (the code uses none).  Column defaults (``default=``) apply as they do to any Core
-INSERT; rows of one table with different keys are written in one INSERT per set of keys.
+the session closes.  An ORM SELECT, UPDATE or DELETE that names a mapped class whose table has
+rows waiting writes them first, so the transaction reads and changes what it added; a Core or
+text statement on the table (or a SELECT that only counts from it) does not see them.
+Savepoints are not followed: releasing one writes what is waiting, and a row added inside one
+that rolls back is still written (the code uses none).  Column defaults (``default=``) apply
+as they do to any Core INSERT; rows of one table with different keys are written in one
+INSERT per set of keys.
 """
 from __future__ import annotations
 
@@ -64,9 +68,9 @@ def _after_transaction_end(session: Session, transaction) -> None:
 
 
 @event.listens_for(Session, "do_orm_execute")
-def _before_reading(state) -> None:
+def _before_orm_statement(state) -> None:
     waiting = state.session.info.get(_KEY)
-    if waiting and state.is_select:
+    if waiting and (state.is_select or state.is_update or state.is_delete):
         tables = {mapper.local_table for mapper in state.all_mappers} & waiting.keys()
         if tables:
             _write(state.session, tables)

@@ -104,11 +104,18 @@ _REFRESH = RefreshToken.__table__
 # Built once (see idp/store/tenant.py).  Spending is the one conditional UPDATE the module's
 # docstring promises, returning the row it spent: the success path of every refresh is this
 # statement alone, without reading the row first.
-_SPEND_REFRESH = (sa.update(_REFRESH)
-                  .where(_REFRESH.c.token_hash == sa.bindparam("digest"),
-                         _REFRESH.c.used_at.is_(None), _REFRESH.c.revoked_at.is_(None))
-                  .values(used_at=sa.bindparam("now"))
-                  .returning(*_REFRESH.c))
+_MEMBER = _REFRESH.alias("member")
+_SPEND_REFRESH = (
+    sa.update(_REFRESH)
+    .where(_REFRESH.c.token_hash == sa.bindparam("digest"),
+           _REFRESH.c.used_at.is_(None), _REFRESH.c.revoked_at.is_(None),
+           # Nor a token of a revoked family.  Every revocation is of whole families (by
+           # family, code, user), but a rotation inserts the next token at its commit, after
+           # signing: a revocation committed in between does not see it, and it must not live.
+           ~sa.exists().where(_MEMBER.c.family_id == _REFRESH.c.family_id,
+                              _MEMBER.c.revoked_at.is_not(None)))
+    .values(used_at=sa.bindparam("now"))
+    .returning(*_REFRESH.c))
 _REFRESH_BY_DIGEST = sa.select(_REFRESH.c.family_id, _REFRESH.c.revoked_at).where(
     _REFRESH.c.token_hash == sa.bindparam("digest"))
 
@@ -126,7 +133,7 @@ def spend_refresh_token(token: str):
         found = db.session.execute(_REFRESH_BY_DIGEST, {"digest": digest}).first()
         if found is None:
             raise B2CError(None, error="invalid_grant", message="The refresh token is not valid.")
-        if found.revoked_at is None:  # spent before: a replay revokes the family
+        if found.revoked_at is None:  # spent before (a replay), or its family revoked since
             revoke_where(RefreshToken.family_id == found.family_id)
             db.session.commit()
         raise B2CError("AADB2C90129", error="invalid_grant")
