@@ -47,3 +47,18 @@ def test_the_instance_secret_is_made_once_and_processes_starting_together_agree(
     assert len(value) >= 48 and instance_secret(tmp_path) == value
     assert [p.name for p in tmp_path.iterdir()] == ["secret_key"]  # no temporary file left
     assert instance_secret(tmp_path, "rp_demo_secret_key") != value
+
+
+def test_the_instance_secret_is_made_on_a_drive_without_hard_links(tmp_path, monkeypatch):
+    """FAT and exFAT drives (a workshop's USB stick) and some network shares refuse links."""
+    import os
+
+    from idp.config import instance_secret
+
+    def no_links(_source, _target):
+        raise PermissionError(1, "Operation not permitted")
+
+    monkeypatch.setattr(os, "link", no_links)
+    value = instance_secret(tmp_path)
+    assert len(value) >= 48 and instance_secret(tmp_path) == value
+    assert [p.name for p in tmp_path.iterdir()] == ["secret_key"]
