@@ -30,6 +30,7 @@ from practice_idps.mount import practice_apps
 
 ROOT = Path(__file__).resolve().parent
 SERVERS = ("waitress", "granian")
+GRANIAN_STOP_SECONDS = 5  # a worker's graceful stop: requests under way may finish
 
 
 def build_app(test_config: dict | None = None):
@@ -169,7 +170,12 @@ def _serve_granian(app, host: str, port: int, tls_files) -> None:
     Granian("app:build_app", factory=True, interface=Interfaces.WSGI, address=host, port=port,
             workers=int(app.config["IDP_SERVER_WORKERS"]),
             blocking_threads=int(app.config["IDP_SERVER_THREADS"]),
-            working_dir=ROOT, log_level=LogLevels.warning, **options).serve()
+            working_dir=ROOT, log_level=LogLevels.warning,
+            # Ctrl+C reaches the main process and the workers at once; granian then signals the
+            # workers again, and a worker often never finished its stop, so the server went on
+            # serving (tests/e2e/test_two_workers.py).  A worker not stopped after this many
+            # seconds is killed.
+            workers_kill_timeout=GRANIAN_STOP_SECONDS, **options).serve()
 
 
 if __name__ == "__main__":

@@ -6,8 +6,11 @@ Plain HTTP with ``requests`` (no browser), so it is quick.
 """
 from __future__ import annotations
 
+import os
 import re
+import signal
 import sys
+import time
 import uuid
 from pathlib import Path
 
@@ -117,3 +120,36 @@ def test_ten_sign_ins_across_two_granian_workers(granian_server):
     workers_after = _children_cpu_ticks(granian_server.process.pid)
     busy = [pid for pid, ticks in workers_after.items() if ticks > workers_before.get(pid, 0)]
     assert len(busy) == 2, (workers_before, workers_after)
+
+
+@pytest.mark.skipif(not Path("/proc/self/stat").exists(),
+                    reason="signals a process group (as a terminal does) and reads /proc")
+def test_ctrl_c_stops_granian_and_its_workers(tmp_path):
+    """Ctrl+C sends SIGINT to the whole process group: the main process and each worker.  It
+    used to leave a worker running (and serving) in about half the stops, so three starts."""
+    command = [sys.executable, "app.py", "--server", "granian", "--workers", "2"]
+    for attempt in range(3):
+        server = start_server(tmp_path, command, free_port())
+        try:
+            group = server.process.pid
+            os.killpg(group, signal.SIGINT)
+            deadline = time.monotonic() + 30
+            while _group_alive(group) and time.monotonic() < deadline:
+                time.sleep(0.1)
+            assert server.process.poll() is not None and not _group_alive(group), (
+                f"start #{attempt + 1}: still running 30 s after Ctrl+C\n"
+                + server.output()[-2000:])
+        finally:
+            server.stop()
+
+
+def _group_alive(group: int) -> bool:
+    """Whether a process of ``group`` is still alive (zombies not counted)."""
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            fields = stat.read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            continue
+        if int(fields[2]) == group and fields[0] != "Z":
+            return True
+    return False
