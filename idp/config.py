@@ -7,14 +7,13 @@ node-oidc-provider's ``defaults.js`` and Flask-Security's strict ``config_value`
 """
 from __future__ import annotations
 
-import contextlib
 import os
 import secrets
-import tempfile
-import time
 from pathlib import Path
 
 from flask import current_app
+
+from practice_idps.credentials import create_once
 
 #: name -> (default, one-line meaning).  Environment variables use the same names.
 DEFAULTS: dict[str, tuple[object, str]] = {
@@ -110,37 +109,9 @@ def load_settings(instance_path: str, overrides: dict | None = None,
 
 
 def instance_secret(instance_path: str | Path, name: str = "secret_key") -> str:
-    """Read the random secret in ``instance/<name>``, made on first use.
-
-    Written to a temporary file and linked into place: when two processes start together
-    (gunicorn workers building the app each), the first link wins and both read its value,
-    never a file still empty.  On a drive without hard links (FAT or exFAT, some network
-    shares) it is created exclusively instead, and read again while it is still empty."""
-    path = Path(instance_path) / name
-    if not path.exists():
-        path.parent.mkdir(parents=True, exist_ok=True)
-        value = secrets.token_urlsafe(48)
-        handle, temp = tempfile.mkstemp(dir=path.parent, prefix=f".{name}-")
-        try:
-            with os.fdopen(handle, "w", encoding="ascii") as out:
-                out.write(value)
-            try:
-                os.link(temp, path)  # fails if another process got there first
-            except FileExistsError:
-                pass
-            except OSError:  # no hard links on this drive
-                with contextlib.suppress(FileExistsError), \
-                        open(path, "x", encoding="ascii") as out:
-                    out.write(value)
-        finally:
-            with contextlib.suppress(OSError):  # Windows: still open in another process
-                os.unlink(temp)
-    deadline = time.monotonic() + 5
-    while not (text := path.read_text(encoding="ascii").strip()):
-        if time.monotonic() > deadline:
-            raise RuntimeError(f"{path} is empty: delete it and start B2C Lab again.")
-        time.sleep(0.01)  # created exclusively by another process, not yet written
-    return text
+    """The random secret in ``instance/<name>``, made on first use; processes starting
+    together (gunicorn workers building the app each) agree on one value."""
+    return create_once(Path(instance_path) / name, lambda: secrets.token_urlsafe(48))
 
 
 def get_setting(name: str) -> object:

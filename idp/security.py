@@ -7,8 +7,7 @@ CSP = ("default-src 'self'; img-src 'self' data:; style-src 'self'; script-src '
        "object-src 'none'; base-uri 'none'; frame-ancestors 'none'")
 
 
-#: on every response (a view may set its own first); also sent by the token endpoint, which
-#: answers in front of Flask (idp/protocol/token_endpoint.py)
+#: on every response (a view may set its own first): :func:`secure`
 HEADERS = {
     "Content-Security-Policy": CSP,
     "X-Frame-Options": "DENY",
@@ -18,11 +17,19 @@ HEADERS = {
 }
 
 
+def secure(response):
+    """``response`` with :data:`HEADERS` (those it has not set itself).  Flask's responses get
+    them after the request; the token endpoint, which answers in front of Flask
+    (idp/protocol/token_endpoint.py), calls this itself."""
+    for name, value in HEADERS.items():
+        response.headers.setdefault(name, value)
+    return response
+
+
 def install_security_headers(app: Flask) -> None:
     @app.after_request
     def _headers(response):
-        for name, value in HEADERS.items():
-            response.headers.setdefault(name, value)
+        secure(response)
         if request.endpoint and request.endpoint.startswith(("flows.", "protocol.authorize")):
             response.headers.setdefault("Cache-Control", "no-store")
         return response

@@ -8,6 +8,7 @@ linked into place), so two workers starting together agree on one value.
 """
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import hmac
 import json
@@ -15,6 +16,7 @@ import os
 import secrets
 import string
 import tempfile
+import time
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -25,19 +27,36 @@ _ALNUM = string.ascii_lowercase + string.digits
 
 def create_once(path: Path, make) -> str:
     """The text of ``path``; on first use, ``make()`` written atomically (the first writer
-    wins, later ones read what it wrote)."""
+    wins, later ones read what it wrote).
+
+    Written to a temporary file and linked into place, so a process starting at the same
+    moment never reads a file still empty.  On a drive without hard links (FAT or exFAT, some
+    network shares) the file is created exclusively instead, and read again while it is empty.
+    B2C Lab's own instance secrets use this too (``idp.config.instance_secret``)."""
     if not path.exists():
         path.parent.mkdir(parents=True, exist_ok=True)
+        value = make()
         handle, temp = tempfile.mkstemp(dir=path.parent, prefix=".new-")
         try:
             with os.fdopen(handle, "w", encoding="ascii") as out:
-                out.write(make())
-            os.link(temp, path)  # fails if another worker got there first
-        except FileExistsError:
-            pass
+                out.write(value)
+            try:
+                os.link(temp, path)  # fails if another worker got there first
+            except FileExistsError:
+                pass
+            except OSError:  # no hard links on this drive
+                with contextlib.suppress(FileExistsError), \
+                        open(path, "x", encoding="ascii") as out:
+                    out.write(value)
         finally:
-            os.unlink(temp)
-    return path.read_text(encoding="ascii").strip()
+            with contextlib.suppress(OSError):  # Windows: still open in another process
+                os.unlink(temp)
+    deadline = time.monotonic() + 5
+    while not (text := path.read_text(encoding="ascii").strip()):
+        if time.monotonic() > deadline:
+            raise RuntimeError(f"{path} is empty: delete it and start B2C Lab again.")
+        time.sleep(0.01)  # created exclusively by another process, not yet written
+    return text
 
 
 def secret_key(folder: Path) -> str:

@@ -27,7 +27,7 @@ from flask import Flask
 from werkzeug.exceptions import HTTPException
 from werkzeug.wrappers import Request
 
-from ..security import HEADERS
+from ..security import secure
 from .context import PolicyNotFound
 from .errors import server_error
 from .token import answer
@@ -85,7 +85,7 @@ class TokenEndpoint:
                 # kept: a request handed on to Flask reads it again
                 body = req.get_data(cache=True)
             except HTTPException as error:  # a body over the limit: 413, as Flask answers
-                return self._secured(error.get_response(environ))(environ, start_response)
+                return secure(error.get_response(environ))(environ, start_response)
             try:
                 with self.flask_app.app_context():
                     response = self._answer(req, *found)
@@ -113,10 +113,4 @@ class TokenEndpoint:
             if propagate:
                 raise
             response = server_error()
-        return self._secured(response)
-
-    @staticmethod
-    def _secured(response):
-        for name, value in HEADERS.items():
-            response.headers.setdefault(name, value)
-        return response
+        return secure(response)
